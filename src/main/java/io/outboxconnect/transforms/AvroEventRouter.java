@@ -1,0 +1,233 @@
+package io.outboxconnect.transforms;
+
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.kafka.common.cache.Cache;
+import org.apache.kafka.common.cache.LRUCache;
+import org.apache.kafka.common.cache.SynchronizedCache;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+import io.debezium.data.Envelope;
+import io.debezium.transforms.outbox.EventRouter;
+import io.outboxconnect.registry.RegistryOperations;
+import io.outboxconnect.registry.SchemaRegistryClient;
+import io.outboxconnect.registry.SchemaRegistryClientConfig;
+import io.outboxconnect.transforms.EventSchemas.AggregateEvents;
+
+/**
+ * Debezium's outbox {@link EventRouter}, publishing each outbox row as an Avro event envelope.
+ *
+ * <p>EventRouter does what it always did: it ignores deletes, tombstones and (per
+ * {@code table.op.invalid.behavior}) updates, passes heartbeats through, takes the key from the
+ * aggregate id column, adds the {@code id} header and any additional header fields. This class
+ * then replaces topic, key and value: the topic by the naming convention
+ * ({@code naming.event.topic.format}), the key by the aggregate id as a string, and the value by
+ * the envelope in the Confluent wire format, written with the schema the registry holds for
+ * {@code {topic}-value}. It adds an {@code event_type} header. The connector's value converter must
+ * pass bytes through ({@code ByteArrayConverter}).
+ */
+public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> {
+
+    public static final String OVERVIEW_DOC = "Publish each outbox row as an Avro event envelope (Confluent wire format,"
+            + " schema from the registry) on {env}.{domain}.{aggregate}_event.{cluster}.{version}, keyed by aggregate id."
+            + " Use with value.converter=org.apache.kafka.connect.converters.ByteArrayConverter.";
+
+    public static final String EVENT_TYPE_HEADER = "event_type";
+
+    private static final String VERSION = AvroEventRouter.class.getPackage().getImplementationVersion() == null
+            ? "unknown" : AvroEventRouter.class.getPackage().getImplementationVersion();
+
+    private final Function<AvroEventRouterConfig, RegistryOperations> registryFactory;
+    /** Whether a change-event value schema is that of an outbox table; the same few schemas arrive for every record. */
+    private final Cache<Schema, Boolean> outboxSchemas = new SynchronizedCache<>(new LRUCache<>(16));
+
+    private String eventIdColumn;
+    private String aggregateIdColumn;
+    private String eventTypeColumn;
+    private String eventDateColumn;
+    private String payloadColumn;
+    private String aggregateTypeColumn;
+    private RegistryOperations registry;
+    private EventSchemas schemas;
+
+    public AvroEventRouter() {
+        this(config -> new SchemaRegistryClient(new SchemaRegistryClientConfig(config.originals())));
+    }
+
+    /** For tests: the registry the router talks to. */
+    AvroEventRouter(Function<AvroEventRouterConfig, RegistryOperations> registryFactory) {
+        this.registryFactory = registryFactory;
+    }
+
+    @Override
+    public void configure(Map<String, ?> props) {
+        AvroEventRouterConfig config = new AvroEventRouterConfig(props);
+        super.configure(config.eventRouterConfig());
+        eventIdColumn = config.getString(AvroEventRouterConfig.FIELD_EVENT_ID);
+        aggregateIdColumn = config.getString(AvroEventRouterConfig.FIELD_EVENT_KEY);
+        eventTypeColumn = config.getString(AvroEventRouterConfig.FIELD_EVENT_TYPE);
+        eventDateColumn = config.getString(AvroEventRouterConfig.FIELD_EVENT_TIMESTAMP);
+        payloadColumn = config.getString(AvroEventRouterConfig.FIELD_PAYLOAD);
+        aggregateTypeColumn = config.getString(AvroEventRouterConfig.ROUTE_BY_FIELD);
+        registry = registryFactory.apply(config);
+        schemas = new EventSchemas(registry, String.join(",", config.getList(SchemaRegistryClientConfig.PREFIX + "url")), config.names(),
+                config.getString(AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE), config.getBoolean(AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER),
+                config.eventVersion());
+        for (String aggregate : config.getList(AvroEventRouterConfig.SCHEMAS_PRELOAD_AGGREGATES)) {
+            schemas.forAggregate(aggregate);
+        }
+    }
+
+    @Override
+    public R apply(R record) {
+        if (record.value() != null && !isOutboxChangeEvent(record.valueSchema())) {
+            return record;
+        }
+        Struct change = record.value() == null ? null : (Struct) record.value();
+        Struct row = change == null || !isInsertOrRead(change) ? null : change.getStruct(Envelope.FieldName.AFTER);
+        String eventId = row == null ? null : requireText(record, null, row, eventIdColumn);
+        if (row != null) {
+            // EventRouter would fail on these with a NullPointerException: name the record and the column instead
+            requireText(record, eventId, row, aggregateTypeColumn);
+            requireText(record, eventId, row, aggregateIdColumn);
+        }
+
+        R routed = super.apply(record);
+        if (routed == null || routed == record || row == null) {
+            return routed;
+        }
+
+        String aggregate = routed.topic();
+        AggregateEvents events;
+        try {
+            events = schemas.forAggregate(aggregate);
+        }
+        catch (IllegalArgumentException e) {
+            throw new DataException(describe(record, eventId) + ": column '" + aggregateTypeColumn + "': " + e.getMessage());
+        }
+        String aggregateId = String.valueOf(routed.key());
+        String eventType = requireText(record, eventId, row, eventTypeColumn);
+        if (!events.envelope().isEventType(eventType)) {
+            throw new DataException(describe(record, eventId) + " of aggregate '" + aggregate + "' (id " + aggregateId + "): column '"
+                    + eventTypeColumn + "' holds '" + eventType + "', which is not an event type of "
+                    + events.envelope().schema().getField("event_type").schema().getFullName() + " " + events.envelope().eventTypes());
+        }
+        long eventDate = eventDateMicros(record, eventId, change, row);
+        Object payload = row.get(payloadColumn);
+        if (!(payload instanceof String json)) {
+            throw new DataException(describe(record, eventId) + ": column '" + payloadColumn + "' is "
+                    + (payload == null ? "null" : "of type " + row.schema().field(payloadColumn).schema().type())
+                    + "; the full aggregate as JSON (jsonb, json or text) is required");
+        }
+        String eventData;
+        try {
+            eventData = EventData.compactObject(payloadColumn, json);
+        }
+        catch (DataException e) {
+            throw new DataException(describe(record, eventId) + ": " + e.getMessage());
+        }
+
+        byte[] value = events.writer().write(events.envelope().record(eventId, aggregate, aggregateId, eventType, eventDate, eventData));
+        routed.headers().addString(EVENT_TYPE_HEADER, eventType);
+        return routed.newRecord(events.topic(), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
+                Schema.BYTES_SCHEMA, value, Math.floorDiv(eventDate, 1_000L), routed.headers());
+    }
+
+    @Override
+    public ConfigDef config() {
+        return AvroEventRouterConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private boolean isOutboxChangeEvent(Schema valueSchema) {
+        if (valueSchema == null || valueSchema.type() != Schema.Type.STRUCT) {
+            return false;
+        }
+        Boolean known = outboxSchemas.get(valueSchema);
+        if (known == null) {
+            Field after = valueSchema.field(Envelope.FieldName.AFTER);
+            Field op = valueSchema.field(Envelope.FieldName.OPERATION);
+            known = op != null && after != null && after.schema().type() == Schema.Type.STRUCT
+                    && after.schema().field(eventIdColumn) != null
+                    && after.schema().field(aggregateIdColumn) != null
+                    && after.schema().field(aggregateTypeColumn) != null
+                    && after.schema().field(payloadColumn) != null;
+            outboxSchemas.put(valueSchema, known);
+        }
+        return known;
+    }
+
+    private static boolean isInsertOrRead(Struct change) {
+        String op = change.getString(Envelope.FieldName.OPERATION);
+        return Envelope.Operation.CREATE.code().equals(op) || Envelope.Operation.READ.code().equals(op);
+    }
+
+    private long eventDateMicros(R record, String eventId, Struct change, Struct row) {
+        Field column = row.schema().field(eventDateColumn);
+        Long micros;
+        try {
+            micros = column == null ? null : EventDates.toEpochMicros(eventDateColumn, column.schema(), row.get(column));
+        }
+        catch (DataException | ClassCastException | ArithmeticException e) {
+            throw new DataException(describe(record, eventId) + ": " + e.getMessage());
+        }
+        if (micros != null) {
+            return micros;
+        }
+        Long tsMs = change.getInt64(Envelope.FieldName.TIMESTAMP);
+        if (tsMs == null) {
+            throw new DataException(describe(record, eventId) + ": no event date: column '" + eventDateColumn + "' is absent or null and the change event has no ts_ms");
+        }
+        return tsMs * 1_000L;
+    }
+
+    private String requireText(R record, String eventId, Struct row, String column) {
+        Field field = row.schema().field(column);
+        Object value = field == null ? null : row.get(field);
+        String text = value == null ? null : value.toString();
+        if (text == null || text.isEmpty()) {
+            throw new DataException(describe(record, eventId) + ": column '" + column + "' is " + (field == null ? "absent" : value == null ? "null" : "empty"));
+        }
+        return text;
+    }
+
+    /** Names the outbox row for an error message: event id, table and position, never the payload. */
+    private static String describe(ConnectRecord<?> record, String eventId) {
+        StringBuilder out = new StringBuilder("Outbox event ").append(eventId == null ? "(no event id)" : eventId);
+        Struct source = record.value() instanceof Struct change && change.schema().field(Envelope.FieldName.SOURCE) != null
+                ? change.getStruct(Envelope.FieldName.SOURCE) : null;
+        if (source != null) {
+            Field schema = source.schema().field("schema");
+            Field table = source.schema().field("table");
+            Field lsn = source.schema().field("lsn");
+            out.append(" from table ");
+            if (schema != null && source.get(schema) != null) {
+                out.append(source.get(schema)).append('.');
+            }
+            out.append(table == null ? "?" : source.get(table));
+            if (lsn != null && source.get(lsn) != null) {
+                out.append(" (lsn ").append(source.get(lsn)).append(')');
+            }
+        }
+        out.append(" on topic ").append(record.topic());
+        return out.toString();
+    }
+}

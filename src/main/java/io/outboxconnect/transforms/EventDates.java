@@ -1,0 +1,88 @@
+package io.outboxconnect.transforms;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Reads the outbox's event date column into epoch microseconds, whatever Debezium emitted for it:
+ * {@code TIMESTAMPTZ} arrives as {@code ZonedTimestamp} (ISO-8601 text), {@code TIMESTAMP} as
+ * {@code Timestamp}, {@code MicroTimestamp} or {@code NanoTimestamp} depending on
+ * {@code time.precision.mode} (Kafka's {@code Timestamp} in {@code connect} mode,
+ * {@code IsoTimestamp} text in {@code isostring} mode). PostgreSQL keeps microseconds, so no
+ * representation loses anything that was stored.
+ */
+final class EventDates {
+
+    static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
+    static final String ISO_TIMESTAMP = "io.debezium.time.IsoTimestamp";
+    static final String TIMESTAMP = "io.debezium.time.Timestamp";
+    static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
+    static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
+    static final String CONNECT_TIMESTAMP = org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME;
+
+    private EventDates() {
+    }
+
+    /**
+     * @param column the column name, for the error message
+     * @return microseconds since the epoch, or {@code null} when the value is null
+     * @throws DataException naming the column and its type when the value cannot be read as an instant
+     */
+    static Long toEpochMicros(String column, Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String name = schema.name();
+        if (name == null) {
+            if (value instanceof String text) {
+                return parseIso(column, "text", text);
+            }
+            throw new DataException("The event date column '" + column + "' is a plain " + schema.type()
+                    + " without a logical type; use a TIMESTAMPTZ or TIMESTAMP column, or unset table.field.event.timestamp");
+        }
+        switch (name) {
+            case ZONED_TIMESTAMP:
+            case ISO_TIMESTAMP:
+                return parseIso(column, name, (String) value);
+            case TIMESTAMP:
+                return Math.multiplyExact((Long) value, 1_000L);
+            case MICRO_TIMESTAMP:
+                return (Long) value;
+            case NANO_TIMESTAMP:
+                return Math.floorDiv((Long) value, 1_000L);
+            case CONNECT_TIMESTAMP:
+                return Math.multiplyExact(((Date) value).getTime(), 1_000L);
+            default:
+                throw new DataException("The event date column '" + column + "' has the unsupported type " + name
+                        + "; supported: " + ZONED_TIMESTAMP + ", " + TIMESTAMP + ", " + MICRO_TIMESTAMP + ", " + NANO_TIMESTAMP
+                        + ", " + ISO_TIMESTAMP + ", " + CONNECT_TIMESTAMP);
+        }
+    }
+
+    static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    private static long parseIso(String column, String type, String text) {
+        try {
+            return micros(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+        }
+        catch (DateTimeParseException withoutOffset) {
+            try {
+                // IsoTimestamp of a TIMESTAMP column carries no offset: it is UTC by Debezium's convention
+                return micros(LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC));
+            }
+            catch (DateTimeParseException e) {
+                throw new DataException("The event date column '" + column + "' (" + type + ") holds text that is not an ISO-8601 timestamp", e);
+            }
+        }
+    }
+}

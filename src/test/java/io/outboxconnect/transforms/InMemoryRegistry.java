@@ -1,0 +1,125 @@
+package io.outboxconnect.transforms;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+
+import io.outboxconnect.registry.RegisteredSchema;
+import io.outboxconnect.registry.RegistryOperations;
+import io.outboxconnect.registry.SchemaNotFoundException;
+import io.outboxconnect.registry.SubjectNotFoundException;
+
+/**
+ * A registry held in memory, for specifying the router's schema resolution without a server. It
+ * counts calls, so tests can assert that the hot path makes none. The real client is specified
+ * against a real registry in {@code SchemaRegistryClientIT}.
+ */
+final class InMemoryRegistry implements RegistryOperations {
+
+    private final Map<String, List<RegisteredSchema>> subjects = new HashMap<>();
+    private final Map<Integer, String> byId = new HashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    final AtomicInteger calls = new AtomicInteger();
+    boolean closed;
+
+    @Override
+    public synchronized int register(String subject, String schemaJson) {
+        calls.incrementAndGet();
+        String form = canonical(schemaJson);
+        for (RegisteredSchema existing : subjects.getOrDefault(subject, List.of())) {
+            if (canonical(existing.schema()).equals(form)) {
+                return existing.id();
+            }
+        }
+        int id = byId.entrySet().stream().filter(e -> canonical(e.getValue()).equals(form)).map(Map.Entry::getKey).findFirst()
+                .orElseGet(nextId::getAndIncrement);
+        byId.put(id, schemaJson);
+        List<RegisteredSchema> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
+        versions.add(new RegisteredSchema(subject, versions.size() + 1, id, schemaJson));
+        return id;
+    }
+
+    @Override
+    public synchronized RegisteredSchema lookup(String subject, String schemaJson) {
+        calls.incrementAndGet();
+        String form = canonical(schemaJson);
+        return versionsOf(subject).stream().filter(v -> canonical(v.schema()).equals(form)).findFirst()
+                .orElseThrow(() -> new SchemaNotFoundException("Schema not found under subject " + subject));
+    }
+
+    @Override
+    public synchronized String schemaById(int id) {
+        calls.incrementAndGet();
+        String schema = byId.get(id);
+        if (schema == null) {
+            throw new SchemaNotFoundException("No schema with id " + id);
+        }
+        return schema;
+    }
+
+    @Override
+    public synchronized RegisteredSchema latest(String subject) {
+        calls.incrementAndGet();
+        List<RegisteredSchema> versions = versionsOf(subject);
+        return versions.get(versions.size() - 1);
+    }
+
+    @Override
+    public synchronized RegisteredSchema version(String subject, int version) {
+        calls.incrementAndGet();
+        List<RegisteredSchema> versions = versionsOf(subject);
+        if (version < 1 || version > versions.size()) {
+            throw new SubjectNotFoundException("Version " + version + " of subject " + subject + " not found");
+        }
+        return versions.get(version - 1);
+    }
+
+    @Override
+    public synchronized List<Integer> versions(String subject) {
+        calls.incrementAndGet();
+        return versionsOf(subject).stream().map(RegisteredSchema::version).toList();
+    }
+
+    @Override
+    public Optional<String> compatibility(String subject) {
+        return Optional.empty();
+    }
+
+    @Override
+    public String globalCompatibility() {
+        return "BACKWARD";
+    }
+
+    @Override
+    public void setCompatibility(String subject, String level) {
+        throw new UnsupportedOperationException("not needed by the router");
+    }
+
+    @Override
+    public boolean isCompatible(String subject, String schemaJson) {
+        throw new UnsupportedOperationException("not needed by the router");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private List<RegisteredSchema> versionsOf(String subject) {
+        List<RegisteredSchema> versions = subjects.get(subject);
+        if (versions == null || versions.isEmpty()) {
+            throw new SubjectNotFoundException("Subject " + subject + " not found");
+        }
+        return versions;
+    }
+
+    private static String canonical(String schemaJson) {
+        return SchemaNormalization.toParsingForm(new Schema.Parser().parse(schemaJson));
+    }
+}
