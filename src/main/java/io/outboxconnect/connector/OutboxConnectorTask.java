@@ -1,0 +1,161 @@
+package io.outboxconnect.connector;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+
+import io.debezium.data.Envelope;
+import io.outboxconnect.transforms.OutboxStream;
+
+/**
+ * Runs the Debezium task and emits each outbox change event once per configured stream, each copy
+ * marked in the {@value OutboxStream#HEADER} header, in stream order and next to each other, so
+ * an aggregate's event and state leave in the order the database committed them and in the same
+ * transaction when exactly-once delivery is enabled.
+ *
+ * <p>Offsets: every copy carries the original source offset. The Debezium task learns that a
+ * change event was written ({@link #commitRecord}) only when the worker has acknowledged its
+ * <em>last</em> copy, so it never confirms a WAL position to PostgreSQL while a copy of that
+ * position is still in flight — exactly what it would have seen from the stock connector.
+ */
+public class OutboxConnectorTask extends SourceTask {
+
+    static final String VERSION = OutboxConnectorTask.class.getPackage().getImplementationVersion() == null
+            ? "unknown" : OutboxConnectorTask.class.getPackage().getImplementationVersion();
+
+    private SourceTaskContext taskContext;
+    private SourceTask delegate;
+    private List<OutboxStream> streams;
+    private List<Pattern> tables;
+    /** Copies in flight → the Debezium record and how many of its copies are not yet acknowledged. */
+    private final Map<SourceRecord, Pending> inFlight = new IdentityHashMap<>();
+
+    private static final class Pending {
+        final SourceRecord original;
+        int remaining;
+
+        Pending(SourceRecord original, int remaining) {
+            this.original = original;
+            this.remaining = remaining;
+        }
+    }
+
+    @Override
+    public void initialize(SourceTaskContext context) {
+        super.initialize(context);
+        this.taskContext = context;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        OutboxConnectorConfig config = new OutboxConnectorConfig(props);
+        streams = config.streams();
+        tables = config.tables();
+        String taskClass = props.get(OutboxConnectorConfig.DELEGATE_TASK_CLASS);
+        if (taskClass == null) {
+            throw new ConnectException("The task configuration lacks " + OutboxConnectorConfig.DELEGATE_TASK_CLASS + "; it is set by OutboxConnector");
+        }
+        try {
+            delegate = (SourceTask) Class.forName(taskClass, true, OutboxConnectorTask.class.getClassLoader()).getDeclaredConstructor().newInstance();
+        }
+        catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ConnectException("Cannot create the Debezium task " + taskClass + ": " + e, e);
+        }
+        delegate.initialize(taskContext);
+        delegate.start(props);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        List<SourceRecord> records = delegate.poll();
+        if (records == null || records.isEmpty()) {
+            return records;
+        }
+        List<SourceRecord> out = new ArrayList<>(records.size() * streams.size());
+        synchronized (inFlight) {
+            for (SourceRecord record : records) {
+                if (!isOutboxChangeEvent(record)) {
+                    out.add(record);
+                    continue;
+                }
+                Pending pending = new Pending(record, streams.size());
+                for (OutboxStream stream : streams) {
+                    Headers headers = record.headers().duplicate();
+                    headers.addString(OutboxStream.HEADER, stream.value());
+                    SourceRecord copy = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                            record.valueSchema(), record.value(), record.timestamp(), headers);
+                    inFlight.put(copy, pending);
+                    out.add(copy);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
+        SourceRecord acknowledged = record;
+        synchronized (inFlight) {
+            Pending pending = inFlight.remove(record);
+            if (pending != null) {
+                if (--pending.remaining > 0) {
+                    return;
+                }
+                acknowledged = pending.original;
+            }
+        }
+        delegate.commitRecord(acknowledged, metadata);
+    }
+
+    @Override
+    public void commit() throws InterruptedException {
+        delegate.commit();
+    }
+
+    @Override
+    public void stop() {
+        if (delegate != null) {
+            delegate.stop();
+        }
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    /** Number of copies emitted and not yet acknowledged; for tests and metrics. */
+    int inFlight() {
+        synchronized (inFlight) {
+            return inFlight.size();
+        }
+    }
+
+    private boolean isOutboxChangeEvent(SourceRecord record) {
+        if (record.value() == null || record.valueSchema() == null || !Envelope.isEnvelopeSchema(record.valueSchema())) {
+            return false;
+        }
+        if (tables.isEmpty()) {
+            return true;
+        }
+        Struct source = ((Struct) record.value()).getStruct(Envelope.FieldName.SOURCE);
+        if (source == null) {
+            return false;
+        }
+        Field schema = source.schema().field("schema");
+        Field table = source.schema().field("table");
+        String name = (schema == null ? "" : source.get(schema) + ".") + (table == null ? "" : source.get(table));
+        return tables.stream().anyMatch(p -> p.matcher(name).matches());
+    }
+}

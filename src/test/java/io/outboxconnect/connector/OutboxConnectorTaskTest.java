@@ -1,0 +1,186 @@
+package io.outboxconnect.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.junit.jupiter.api.Test;
+
+import io.debezium.data.Envelope;
+import io.outboxconnect.transforms.OutboxStream;
+
+class OutboxConnectorTaskTest {
+
+    /** Stands in for Debezium's task: hands out prepared batches and records what the worker told it. */
+    public static final class RecordingTask extends SourceTask {
+        static final Deque<List<SourceRecord>> BATCHES = new ArrayDeque<>();
+        static final List<SourceRecord> COMMITTED = new ArrayList<>();
+        static int commits;
+        static boolean stopped;
+
+        static void reset() {
+            BATCHES.clear();
+            COMMITTED.clear();
+            commits = 0;
+            stopped = false;
+        }
+
+        @Override
+        public String version() {
+            return "test";
+        }
+
+        @Override
+        public void start(Map<String, String> props) {
+        }
+
+        @Override
+        public List<SourceRecord> poll() {
+            return BATCHES.poll();
+        }
+
+        @Override
+        public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+            COMMITTED.add(record);
+        }
+
+        @Override
+        public void commit() {
+            commits++;
+        }
+
+        @Override
+        public void stop() {
+            stopped = true;
+        }
+    }
+
+    private static final Schema ROW = SchemaBuilder.struct().name("outbox.public.commerce_order_outbox.Value")
+            .field("event_id", Schema.STRING_SCHEMA).optional().build();
+    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+            .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA).field("lsn", Schema.INT64_SCHEMA).build();
+    private static final Envelope ENVELOPE = Envelope.defineSchema().withName("outbox.public.commerce_order_outbox.Envelope")
+            .withRecord(ROW).withSource(SOURCE).build();
+
+    private static SourceRecord insert(String table, long lsn) {
+        Struct value = ENVELOPE.create(new Struct(ROW).put("event_id", "e-" + lsn),
+                new Struct(SOURCE).put("schema", "public").put("table", table).put("lsn", lsn), Instant.EPOCH);
+        return new SourceRecord(Map.of("server", "outbox"), Map.of("lsn", lsn), "outbox.public." + table, null, null, null,
+                ENVELOPE.schema(), value);
+    }
+
+    private static SourceRecord heartbeat() {
+        Schema schema = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat").field("ts_ms", Schema.INT64_SCHEMA).build();
+        return new SourceRecord(Map.of("server", "outbox"), Map.of("lsn", 9L), "__debezium-heartbeat.outbox", schema, new Struct(schema).put("ts_ms", 1L));
+    }
+
+    private static OutboxConnectorTask started(String... extra) {
+        RecordingTask.reset();
+        Map<String, String> props = new HashMap<>();
+        props.put(OutboxConnectorConfig.DELEGATE_TASK_CLASS, RecordingTask.class.getName());
+        for (int i = 0; i < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        OutboxConnectorTask task = new OutboxConnectorTask();
+        task.start(props);
+        return task;
+    }
+
+    private static String stream(SourceRecord record) {
+        var header = record.headers().lastWithName(OutboxStream.HEADER);
+        return header == null ? null : (String) header.value();
+    }
+
+    @Test
+    void emitsEachOutboxChangeEventOncePerStreamEventFirst() throws InterruptedException {
+        OutboxConnectorTask task = started();
+        SourceRecord first = insert("commerce_order_outbox", 1);
+        SourceRecord second = insert("commerce_order_outbox", 2);
+        RecordingTask.BATCHES.add(List.of(first, second));
+
+        List<SourceRecord> out = task.poll();
+
+        assertThat(out).extracting(OutboxConnectorTaskTest::stream).containsExactly("event", "state", "event", "state");
+        assertThat(out).extracting(SourceRecord::sourceOffset).containsExactly(first.sourceOffset(), first.sourceOffset(),
+                second.sourceOffset(), second.sourceOffset());
+        assertThat(out.get(1).value()).isSameAs(first.value());
+        assertThat(first.headers().lastWithName(OutboxStream.HEADER)).as("Debezium's record is not modified").isNull();
+    }
+
+    @Test
+    void debeziumLearnsOfAChangeEventOnlyWhenItsLastCopyIsAcknowledged() throws InterruptedException {
+        OutboxConnectorTask task = started();
+        SourceRecord original = insert("commerce_order_outbox", 1);
+        RecordingTask.BATCHES.add(List.of(original));
+        List<SourceRecord> out = task.poll();
+
+        task.commitRecord(out.get(1), null);
+        assertThat(RecordingTask.COMMITTED).as("state acknowledged, event still in flight").isEmpty();
+
+        task.commitRecord(out.get(0), null);
+        assertThat(RecordingTask.COMMITTED).containsExactly(original);
+        assertThat(task.inFlight()).isZero();
+    }
+
+    @Test
+    void recordsThatAreNotChangeEventsAreEmittedOnceUnmarked() throws InterruptedException {
+        OutboxConnectorTask task = started();
+        SourceRecord heartbeat = heartbeat();
+        RecordingTask.BATCHES.add(List.of(heartbeat));
+
+        List<SourceRecord> out = task.poll();
+        task.commitRecord(out.get(0), null);
+
+        assertThat(out).containsExactly(heartbeat);
+        assertThat(RecordingTask.COMMITTED).containsExactly(heartbeat);
+    }
+
+    @Test
+    void onlyConfiguredOutboxTablesAreFannedOut() throws InterruptedException {
+        OutboxConnectorTask task = started(OutboxConnectorConfig.TABLES, "public\\..*_outbox");
+        SourceRecord outbox = insert("commerce_order_outbox", 1);
+        SourceRecord business = insert("orders", 2);
+        RecordingTask.BATCHES.add(List.of(outbox, business));
+
+        List<SourceRecord> out = task.poll();
+
+        assertThat(out).extracting(OutboxConnectorTaskTest::stream).containsExactly("event", "state", null);
+        assertThat(out.get(2)).isSameAs(business);
+    }
+
+    @Test
+    void streamsAreConfigurable() throws InterruptedException {
+        OutboxConnectorTask task = started(OutboxConnectorConfig.STREAMS, "state");
+        RecordingTask.BATCHES.add(List.of(insert("commerce_order_outbox", 1)));
+
+        List<SourceRecord> out = task.poll();
+        task.commitRecord(out.get(0), null);
+
+        assertThat(out).extracting(OutboxConnectorTaskTest::stream).containsExactly("state");
+        assertThat(RecordingTask.COMMITTED).hasSize(1);
+    }
+
+    @Test
+    void emptyPollsAndCommitsAndStopReachDebezium() throws InterruptedException {
+        OutboxConnectorTask task = started();
+
+        assertThat(task.poll()).isNull();
+        task.commit();
+        task.stop();
+
+        assertThat(RecordingTask.commits).isEqualTo(1);
+        assertThat(RecordingTask.stopped).isTrue();
+    }
+}
