@@ -15,10 +15,12 @@ import org.apache.kafka.connect.errors.DataException;
 
 import io.debezium.data.Envelope;
 import io.debezium.transforms.outbox.EventRouter;
+import io.outboxconnect.naming.OutboxNames;
 import io.outboxconnect.registry.RegistryOperations;
 import io.outboxconnect.registry.SchemaRegistryClient;
 import io.outboxconnect.registry.SchemaRegistryClientConfig;
-import io.outboxconnect.transforms.EventSchemas.AggregateEvents;
+import io.outboxconnect.avro.EventEnvelope;
+import io.outboxconnect.transforms.StreamSchemas.Resolved;
 
 /**
  * Debezium's outbox {@link EventRouter}, publishing each outbox row as an Avro event envelope.
@@ -54,7 +56,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     private String payloadColumn;
     private String aggregateTypeColumn;
     private RegistryOperations registry;
-    private EventSchemas schemas;
+    private StreamSchemas<EventEnvelope> events;
 
     public AvroEventRouter() {
         this(config -> new SchemaRegistryClient(new SchemaRegistryClientConfig(config.originals())));
@@ -76,11 +78,16 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         payloadColumn = config.getString(AvroEventRouterConfig.FIELD_PAYLOAD);
         aggregateTypeColumn = config.getString(AvroEventRouterConfig.ROUTE_BY_FIELD);
         registry = registryFactory.apply(config);
-        schemas = new EventSchemas(registry, String.join(",", config.getList(SchemaRegistryClientConfig.PREFIX + "url")), config.names(),
-                config.getString(AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE), config.getBoolean(AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER),
-                config.eventVersion());
+        OutboxNames names = config.names();
+        String registryUrls = String.join(",", config.getList(SchemaRegistryClientConfig.PREFIX + "url"));
+        boolean autoRegister = config.getBoolean(AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER);
+        events = new StreamSchemas<>(registry, registryUrls, names, autoRegister,
+                new StreamSchemas.Settings("event envelope", names::eventTopic, config.getString(AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE),
+                        AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE, config.eventVersion(), "{aggregate}_event.avsc"),
+                (schema, aggregate, origin) -> EventEnvelope.of(schema, origin)
+                        .requireNames(names.eventRecordFullName(aggregate), names.eventTypeEnumFullName(aggregate), origin));
         for (String aggregate : config.getList(AvroEventRouterConfig.SCHEMAS_PRELOAD_AGGREGATES)) {
-            schemas.forAggregate(aggregate);
+            events.forAggregate(aggregate);
         }
     }
 
@@ -104,19 +111,19 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
 
         String aggregate = routed.topic();
-        AggregateEvents events;
+        Resolved<EventEnvelope> events;
         try {
-            events = schemas.forAggregate(aggregate);
+            events = this.events.forAggregate(aggregate);
         }
         catch (IllegalArgumentException e) {
             throw new DataException(describe(record, eventId) + ": column '" + aggregateTypeColumn + "': " + e.getMessage());
         }
         String aggregateId = String.valueOf(routed.key());
         String eventType = requireText(record, eventId, row, eventTypeColumn);
-        if (!events.envelope().isEventType(eventType)) {
+        if (!events.shape().isEventType(eventType)) {
             throw new DataException(describe(record, eventId) + " of aggregate '" + aggregate + "' (id " + aggregateId + "): column '"
                     + eventTypeColumn + "' holds '" + eventType + "', which is not an event type of "
-                    + events.envelope().schema().getField("event_type").schema().getFullName() + " " + events.envelope().eventTypes());
+                    + events.shape().schema().getField("event_type").schema().getFullName() + " " + events.shape().eventTypes());
         }
         long eventDate = eventDateMicros(record, eventId, change, row);
         Object payload = row.get(payloadColumn);
@@ -133,7 +140,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             throw new DataException(describe(record, eventId) + ": " + e.getMessage());
         }
 
-        byte[] value = events.writer().write(events.envelope().record(eventId, aggregate, aggregateId, eventType, eventDate, eventData));
+        byte[] value = events.writer().write(events.shape().record(eventId, aggregate, aggregateId, eventType, eventDate, eventData));
         routed.headers().addString(EVENT_TYPE_HEADER, eventType);
         return routed.newRecord(events.topic(), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
                 Schema.BYTES_SCHEMA, value, Math.floorDiv(eventDate, 1_000L), routed.headers());

@@ -1,0 +1,163 @@
+package io.outboxconnect.transforms;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import io.outboxconnect.avro.ConfluentAvroWriter;
+import io.outboxconnect.naming.OutboxNames;
+import io.outboxconnect.registry.RegisteredSchema;
+import io.outboxconnect.registry.RegistryOperations;
+import io.outboxconnect.registry.SchemaNotFoundException;
+import io.outboxconnect.registry.SubjectNotFoundException;
+
+/**
+ * Resolves, once per aggregate type and stream, the topic, the schema and its registry id, and
+ * keeps them for every later record: after the first record of an aggregate the hot path makes
+ * no registry call and parses no schema.
+ *
+ * <p>Three ways to a schema, by configuration: the subject's latest or pinned version (production
+ * default: schemas are registered before the connector starts); a configured source that the
+ * subject must already hold; or that source registered on first use ({@code schemas.auto.register},
+ * for development). Every schema is checked against the stream's contract before it is used.
+ *
+ * @param <T> what the stream builds from a checked schema (the envelope, or the aggregate mapping)
+ */
+final class StreamSchemas<T> {
+
+    /** Checks a schema against the stream's contract and builds what the stream writes with. */
+    @FunctionalInterface
+    interface Contract<T> {
+        T check(Schema schema, String aggregate, String origin);
+    }
+
+    /** What the router needs to publish one aggregate type on one stream. */
+    record Resolved<T>(String aggregate, String topic, T shape, ConfluentAvroWriter writer) {
+    }
+
+    /** Where a stream's schemas come from, as configured. */
+    record Settings(String what, Function<String, String> topicOf, String source, String sourceKey, Integer pinnedVersion,
+                    String avscFileName) {
+    }
+
+    private final RegistryOperations registry;
+    private final String registryUrls;
+    private final OutboxNames names;
+    private final boolean autoRegister;
+    private final Settings settings;
+    private final String source;
+    private final Contract<T> contract;
+    private final Map<String, Resolved<T>> byAggregate = new HashMap<>();
+
+    StreamSchemas(RegistryOperations registry, String registryUrls, OutboxNames names, boolean autoRegister, Settings settings, Contract<T> contract) {
+        this.registry = registry;
+        this.registryUrls = registryUrls;
+        this.names = names;
+        this.autoRegister = autoRegister;
+        this.settings = settings;
+        this.source = settings.source() == null ? "" : settings.source().trim();
+        this.contract = contract;
+        if (autoRegister && this.source.isEmpty()) {
+            throw new ConfigException(settings.sourceKey(), settings.source(),
+                    "is required when " + AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER + "=true: it is the " + settings.what() + " schema to register");
+        }
+    }
+
+    Resolved<T> forAggregate(String aggregate) {
+        Resolved<T> resolved = byAggregate.get(aggregate);
+        if (resolved == null) {
+            resolved = resolve(aggregate);
+            byAggregate.put(aggregate, resolved);
+        }
+        return resolved;
+    }
+
+    private Resolved<T> resolve(String aggregate) {
+        String topic = settings.topicOf().apply(aggregate);
+        String subject = OutboxNames.valueSubject(topic);
+        RegisteredSchema registered;
+        String origin;
+        if (source.isEmpty()) {
+            registered = registered(aggregate, subject);
+            origin = "'" + subject + "' version " + registered.version() + " (id " + registered.id() + ")";
+        }
+        else {
+            String schemaJson = readSource(aggregate);
+            String describedSource = describeSource(aggregate);
+            contract.check(parse(schemaJson, describedSource), aggregate, describedSource);
+            registered = autoRegister
+                    ? new RegisteredSchema(subject, -1, registry.register(subject, schemaJson), schemaJson)
+                    : lookup(aggregate, subject, schemaJson, describedSource);
+            origin = describedSource + " (registered under '" + subject + "' with id " + registered.id() + ")";
+        }
+        Schema schema = parse(registered.schema(), origin);
+        return new Resolved<>(aggregate, topic, contract.check(schema, aggregate, origin), new ConfluentAvroWriter(registered.id(), schema));
+    }
+
+    private RegisteredSchema registered(String aggregate, String subject) {
+        Integer pinned = settings.pinnedVersion();
+        try {
+            return pinned == null ? registry.latest(subject) : registry.version(subject, pinned);
+        }
+        catch (SubjectNotFoundException | SchemaNotFoundException e) {
+            throw new ConnectException("No " + settings.what() + " schema for aggregate '" + aggregate + "': the registry at " + registryUrls
+                    + " has no " + (pinned == null ? "version" : "version " + pinned) + " of subject '" + subject + "'."
+                    + " Register the schema (e.g. schemas/" + names.domain() + "/" + names.expand(settings.avscFileName(), aggregate)
+                    + ") before starting the connector: POST {\"schema\": \"<the .avsc as a JSON string>\"} to " + firstUrl()
+                    + "/subjects/" + subject + "/versions; in development, set " + AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER + "=true with "
+                    + settings.sourceKey() + ".", e);
+        }
+    }
+
+    private RegisteredSchema lookup(String aggregate, String subject, String schemaJson, String describedSource) {
+        try {
+            return registry.lookup(subject, schemaJson);
+        }
+        catch (SubjectNotFoundException | SchemaNotFoundException e) {
+            throw new ConnectException("The " + settings.what() + " schema of aggregate '" + aggregate + "' from " + describedSource
+                    + " is not registered under subject '" + subject + "' at " + registryUrls + ". Register it before starting the connector"
+                    + " (POST it to " + firstUrl() + "/subjects/" + subject + "/versions), or set "
+                    + AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER + "=true in development.", e);
+        }
+    }
+
+    private String readSource(String aggregate) {
+        if (source.startsWith("{")) {
+            return source;
+        }
+        Path path = Path.of(names.expand(source, aggregate));
+        try {
+            return Files.readString(path);
+        }
+        catch (IOException e) {
+            throw new ConfigException(settings.sourceKey(), source,
+                    "cannot read the " + settings.what() + " schema of aggregate '" + aggregate + "' from " + path + ": " + e);
+        }
+    }
+
+    private String describeSource(String aggregate) {
+        return source.startsWith("{") ? "the inline " + settings.sourceKey() : "file " + names.expand(source, aggregate);
+    }
+
+    private Schema parse(String schemaJson, String origin) {
+        try {
+            return new Schema.Parser().parse(schemaJson);
+        }
+        catch (SchemaParseException e) {
+            throw new ConfigException("The " + settings.what() + " schema " + origin + " is not a valid Avro schema: " + e.getMessage());
+        }
+    }
+
+    private String firstUrl() {
+        int comma = registryUrls.indexOf(',');
+        return comma < 0 ? registryUrls : registryUrls.substring(0, comma);
+    }
+}
