@@ -211,6 +211,11 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 throw new ConfigException(name, value, "not supported by AvroEventRouter: " + reason);
             }
         }
+
+        @Override
+        public String toString() {
+            return "not supported (leave unset)";
+        }
     }
 
     private static final class Identifier implements ConfigDef.Validator {

@@ -50,7 +50,7 @@ final class InMemoryRegistry implements RegistryOperations {
         calls.incrementAndGet();
         String form = canonical(schemaJson);
         return versionsOf(subject).stream().filter(v -> canonical(v.schema()).equals(form)).findFirst()
-                .orElseThrow(() -> new SchemaNotFoundException("Schema not found under subject " + subject));
+                .orElseThrow(() -> new SchemaNotFoundException("Schema not found under subject " + subject, 404, 40403));
     }
 
     @Override
@@ -58,7 +58,7 @@ final class InMemoryRegistry implements RegistryOperations {
         calls.incrementAndGet();
         String schema = byId.get(id);
         if (schema == null) {
-            throw new SchemaNotFoundException("No schema with id " + id);
+            throw new SchemaNotFoundException("No schema with id " + id, 404, 40403);
         }
         return schema;
     }
@@ -75,7 +75,7 @@ final class InMemoryRegistry implements RegistryOperations {
         calls.incrementAndGet();
         List<RegisteredSchema> versions = versionsOf(subject);
         if (version < 1 || version > versions.size()) {
-            throw new SubjectNotFoundException("Version " + version + " of subject " + subject + " not found");
+            throw new SubjectNotFoundException("Version " + version + " of subject " + subject + " not found", 404, 40402);
         }
         return versions.get(version - 1);
     }
@@ -114,7 +114,7 @@ final class InMemoryRegistry implements RegistryOperations {
     private List<RegisteredSchema> versionsOf(String subject) {
         List<RegisteredSchema> versions = subjects.get(subject);
         if (versions == null || versions.isEmpty()) {
-            throw new SubjectNotFoundException("Subject " + subject + " not found");
+            throw new SubjectNotFoundException("Subject " + subject + " not found", 404, 40401);
         }
         return versions;
     }

@@ -1,0 +1,374 @@
+package io.outboxconnect.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A small client for the Confluent Schema Registry REST API, which Confluent Schema Registry,
+ * Apicurio Registry ({@code /apis/ccompat/v7}), Karapace and Redpanda all speak. No
+ * {@code io.confluent} artifact is on Maven Central, hence this class.
+ *
+ * <p>Ids and schemas found by {@link #register}, {@link #lookup} and {@link #schemaById} are cached
+ * (they never change for a given subject and schema); versions and compatibility levels are not.
+ * Transient failures are retried with exponential back-off up to {@code schema.registry.retry.timeout.ms},
+ * then reported as {@link RegistryUnavailableException}. Credentials never appear in a log line or a message.
+ */
+public final class SchemaRegistryClient implements RegistryOperations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<URI> urls;
+    private final String authorization;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final long backoffMs;
+    private final long backoffMaxMs;
+    private final long retryTimeoutMs;
+    private final Map<String, RegisteredSchema> bySubjectAndSchema;
+    private final Map<Integer, String> byId;
+    private final AtomicLong httpCalls = new AtomicLong();
+    private final AtomicLong cacheHits = new AtomicLong();
+    private volatile int current;
+
+    public SchemaRegistryClient(SchemaRegistryClientConfig config) {
+        this.urls = config.urls();
+        this.authorization = authorization(config.basicAuth(), config.bearerToken());
+        this.requestTimeout = Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.REQUEST_TIMEOUT_MS));
+        this.backoffMs = config.getLong(SchemaRegistryClientConfig.RETRY_BACKOFF_MS);
+        this.backoffMaxMs = config.getLong(SchemaRegistryClientConfig.RETRY_BACKOFF_MAX_MS);
+        this.retryTimeoutMs = config.getLong(SchemaRegistryClientConfig.RETRY_TIMEOUT_MS);
+        int capacity = config.getInt(SchemaRegistryClientConfig.CACHE_CAPACITY);
+        this.bySubjectAndSchema = lru(capacity);
+        this.byId = lru(capacity);
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(requestTimeout).version(HttpClient.Version.HTTP_1_1);
+        String trustStore = config.getString(SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION);
+        if (trustStore != null && !trustStore.isBlank()) {
+            builder.sslContext(sslContext(trustStore, config.getPassword(SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD),
+                    config.getString(SchemaRegistryClientConfig.SSL_TRUSTSTORE_TYPE)));
+        }
+        this.http = builder.build();
+    }
+
+    @Override
+    public int register(String subject, String schemaJson) {
+        String key = subject + '\0' + schemaJson;
+        RegisteredSchema cached = cached(key);
+        if (cached != null) {
+            return cached.id();
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schemaJson), subject);
+        int id = answer.path("id").asInt();
+        synchronized (bySubjectAndSchema) {
+            bySubjectAndSchema.put(key, new RegisteredSchema(subject, -1, id, schemaJson));
+        }
+        return id;
+    }
+
+    @Override
+    public RegisteredSchema lookup(String subject, String schemaJson) {
+        String key = subject + '\0' + schemaJson;
+        RegisteredSchema cached = cached(key);
+        if (cached != null && cached.version() > 0) {
+            return cached;
+        }
+        RegisteredSchema found = registered(call("POST", "/subjects/" + encode(subject), schemaBody(schemaJson), subject), subject, schemaJson);
+        synchronized (bySubjectAndSchema) {
+            bySubjectAndSchema.put(key, found);
+        }
+        return found;
+    }
+
+    @Override
+    public String schemaById(int id) {
+        synchronized (byId) {
+            String cached = byId.get(id);
+            if (cached != null) {
+                cacheHits.incrementAndGet();
+                return cached;
+            }
+        }
+        String schema = call("GET", "/schemas/ids/" + id, null, "id " + id).path("schema").asText();
+        synchronized (byId) {
+            byId.put(id, schema);
+        }
+        return schema;
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+        return registered(call("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject), subject, null);
+    }
+
+    @Override
+    public RegisteredSchema version(String subject, int version) {
+        return registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null, subject), subject, null);
+    }
+
+    @Override
+    public List<Integer> versions(String subject) {
+        List<Integer> versions = new ArrayList<>();
+        call("GET", "/subjects/" + encode(subject) + "/versions", null, subject).forEach(v -> versions.add(v.asInt()));
+        return versions;
+    }
+
+    @Override
+    public Optional<String> compatibility(String subject) {
+        try {
+            return Optional.ofNullable(level(call("GET", "/config/" + encode(subject), null, subject)));
+        }
+        catch (SubjectNotFoundException | SchemaNotFoundException e) {
+            return Optional.empty();
+        }
+        catch (SchemaRegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String globalCompatibility() {
+        return level(call("GET", "/config", null, "global configuration"));
+    }
+
+    @Override
+    public void setCompatibility(String subject, String level) {
+        ObjectNode body = JSON.createObjectNode().put("compatibility", level);
+        call("PUT", "/config/" + encode(subject), body.toString(), subject);
+    }
+
+    @Override
+    public boolean isCompatible(String subject, String schemaJson) {
+        try {
+            return call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schemaJson), subject)
+                    .path("is_compatible").asBoolean();
+        }
+        catch (SubjectNotFoundException e) {
+            return true; // nothing registered yet: nothing to be incompatible with
+        }
+    }
+
+    /** HTTP requests made so far, retries included. */
+    public long httpCalls() {
+        return httpCalls.get();
+    }
+
+    /** Answers served from the cache. */
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    @Override
+    public void close() {
+        // java.net.http.HttpClient on Java 17 has no close(); its threads are daemons
+    }
+
+    @Override
+    public String toString() {
+        return "SchemaRegistryClient" + urls;
+    }
+
+    private RegisteredSchema cached(String key) {
+        synchronized (bySubjectAndSchema) {
+            RegisteredSchema cached = bySubjectAndSchema.get(key);
+            if (cached != null) {
+                cacheHits.incrementAndGet();
+            }
+            return cached;
+        }
+    }
+
+    private static RegisteredSchema registered(JsonNode answer, String subject, String schemaJson) {
+        String schema = answer.hasNonNull("schema") ? answer.get("schema").asText() : schemaJson;
+        return new RegisteredSchema(answer.path("subject").asText(subject), answer.path("version").asInt(), answer.path("id").asInt(), schema);
+    }
+
+    private static String level(JsonNode answer) {
+        JsonNode level = answer.hasNonNull("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
+        return level == null || level.isNull() ? null : level.asText();
+    }
+
+    private static String schemaBody(String schemaJson) {
+        return JSON.createObjectNode().put("schema", schemaJson).toString();
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * One request, retried while failures are transient and the retry budget lasts.
+     *
+     * @param about the subject or id the call is about, for messages
+     */
+    private JsonNode call(String method, String path, String body, String about) {
+        long deadline = System.nanoTime() + retryTimeoutMs * 1_000_000L;
+        long backoff = backoffMs;
+        int attempts = 0;
+        Exception lastFailure = null;
+        String lastProblem = null;
+        while (true) {
+            URI base = urls.get(current);
+            attempts++;
+            try {
+                HttpResponse<InputStream> response = http.send(request(method, base, path, body), HttpResponse.BodyHandlers.ofInputStream());
+                httpCalls.incrementAndGet();
+                int status = response.statusCode();
+                try (InputStream in = response.body()) {
+                    byte[] bytes = in.readAllBytes();
+                    if (status >= 200 && status < 300) {
+                        LOG.debug("{} {}{} -> {}", method, base, path, status);
+                        return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+                    }
+                    if (!isTransient(status)) {
+                        throw refusal(method, path, about, status, bytes);
+                    }
+                    lastProblem = "HTTP " + status;
+                }
+            }
+            catch (IOException e) {
+                httpCalls.incrementAndGet();
+                lastFailure = e;
+                lastProblem = e.getClass().getSimpleName();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("Interrupted while calling the schema registry at " + base, e);
+            }
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
+            if (remainingMs <= 0) {
+                throw new RegistryUnavailableException("The schema registry at " + urls + " did not answer " + method + " " + path + " (" + about
+                        + ") after " + attempts + " attempts over " + retryTimeoutMs + " ms; last failure: " + lastProblem, lastFailure);
+            }
+            LOG.warn("Schema registry call {} {}{} failed ({}), attempt {}; retrying", method, base, path, lastProblem, attempts);
+            if (urls.size() > 1) {
+                current = (current + 1) % urls.size();
+            }
+            sleep(Math.min(remainingMs, backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1)));
+            backoff = Math.min(backoffMaxMs, backoff * 2);
+        }
+    }
+
+    private HttpRequest request(String method, URI base, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(requestTimeout)
+                .header("Accept", CONTENT_TYPE + ", application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request.build();
+    }
+
+    private static boolean isTransient(int status) {
+        return status >= 500 || status == 408 || status == 429;
+    }
+
+    private SchemaRegistryException refusal(String method, String path, String about, int status, byte[] body) {
+        int errorCode = -1;
+        String message = "";
+        try {
+            JsonNode error = JSON.readTree(body);
+            errorCode = error.path("error_code").asInt(-1);
+            message = error.path("message").asText("");
+        }
+        catch (IOException notJson) {
+            // some proxies answer in HTML; the status says enough
+        }
+        String text = "The schema registry at " + urls.get(current) + " refused " + method + " " + path + " (" + about + "): HTTP " + status
+                + (errorCode > 0 ? ", error " + errorCode : "") + (message.isEmpty() ? "" : ": " + message);
+        if (status == 409) {
+            return new IncompatibleSchemaException(text + ". The schema is incompatible with the subject's earlier versions under its"
+                    + " compatibility level; a breaking change needs a new topic version.", status, errorCode);
+        }
+        if (status == 404) {
+            boolean schemaMissing = errorCode == 40403 || path.startsWith("/schemas/");
+            return schemaMissing ? new SchemaNotFoundException(text, status, errorCode) : new SubjectNotFoundException(text, status, errorCode);
+        }
+        return new SchemaRegistryException(text, status, errorCode);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(Math.max(1, ms));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("Interrupted while waiting to retry a schema registry call", e);
+        }
+    }
+
+    private static String authorization(Password basic, Password bearer) {
+        if (basic != null && basic.value() != null && !basic.value().isEmpty()) {
+            return "Basic " + Base64.getEncoder().encodeToString(basic.value().getBytes(StandardCharsets.UTF_8));
+        }
+        if (bearer != null && bearer.value() != null && !bearer.value().isEmpty()) {
+            return "Bearer " + bearer.value();
+        }
+        return null;
+    }
+
+    private static SSLContext sslContext(String location, Password password, String type) {
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password == null ? null : password.value().toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        }
+        catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION, location, "cannot be loaded as a " + type + " trust store: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private static <K, V> Map<K, V> lru(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+}
