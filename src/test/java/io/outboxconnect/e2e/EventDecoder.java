@@ -1,0 +1,49 @@
+package io.outboxconnect.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+
+import io.outboxconnect.sandbox.SchemaRegistry;
+
+/**
+ * Decodes Confluent wire-format values the way any consumer does: the writer schema fetched from
+ * the registry by the id in the value, then plain Apache Avro. Independent of the plugin's code.
+ */
+final class EventDecoder {
+
+    private final SchemaRegistry registry;
+    private final Map<Integer, Schema> schemas = new HashMap<>();
+
+    EventDecoder(SchemaRegistry registry) {
+        this.registry = registry;
+    }
+
+    static int schemaId(byte[] value) {
+        if (value[0] != 0) {
+            throw new AssertionError("magic byte is " + value[0] + ", not 0");
+        }
+        return ByteBuffer.wrap(value, 1, 4).getInt();
+    }
+
+    Schema writerSchema(byte[] value) {
+        return schemas.computeIfAbsent(schemaId(value), id -> new Schema.Parser().parse(registry.schemaById(id)));
+    }
+
+    GenericRecord decode(byte[] value) {
+        try {
+            return new GenericDatumReader<GenericRecord>(writerSchema(value)).read(null,
+                    DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

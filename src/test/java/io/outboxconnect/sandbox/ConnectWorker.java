@@ -1,0 +1,279 @@
+package io.outboxconnect.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A real distributed Kafka Connect worker in a child JVM: its classpath holds Kafka's runtime
+ * only ({@code target/connect-worker.classpath}), its {@code plugin.path} only the unpacked plugin
+ * bundle, so the plugin is loaded in isolation exactly as in production. REST on 127.0.0.1 and a
+ * free port; log in {@code target/sandbox-logs/connect.log}.
+ */
+public final class ConnectWorker implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final int port;
+    private final Path workDir;
+    private final Path log;
+    private final List<String> classpath;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ConnectWorker(Process process, int port, Path workDir, Path log, List<String> classpath) {
+        this.process = process;
+        this.port = port;
+        this.workDir = workDir;
+        this.log = log;
+        this.classpath = classpath;
+    }
+
+    /**
+     * @param environment variables for the worker (its {@code env} config provider resolves {@code ${env:NAME}})
+     * @param overrides   worker properties that replace the defaults
+     */
+    public static ConnectWorker start(String bootstrapServers, Map<String, String> environment, Map<String, String> overrides) {
+        Path pluginPath = SandboxFiles.requiredDir("sandbox.plugin.dir", "the build unpacks the plugin bundle there; run through mvn verify");
+        List<String> classpath = workerClasspath();
+        Path workDir = SandboxFiles.tempDir("connect-");
+        Path log = SandboxFiles.logsDir().resolve("connect.log");
+        int port = SandboxFiles.freePort();
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "outbox-sandbox-" + port);
+        props.put("config.storage.topic", "connect-configs-" + port);
+        props.put("offset.storage.topic", "connect-offsets-" + port);
+        props.put("status.storage.topic", "connect-status-" + port);
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("offset.storage.partitions", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("status.storage.partitions", "1");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("listeners", "http://127.0.0.1:" + port);
+        props.put("rest.advertised.host.name", "127.0.0.1");
+        props.put("rest.advertised.port", String.valueOf(port));
+        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
+        props.put("plugin.discovery", "service_load");
+        props.put("config.providers", "env");
+        props.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.putAll(overrides);
+        Path workerProperties = workDir.resolve("worker.properties");
+        try (var out = Files.newBufferedWriter(workerProperties)) {
+            props.store(out, "sandbox Connect worker");
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long started = System.nanoTime();
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-XX:+UseSerialGC",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn",
+                    "-cp", String.join(java.io.File.pathSeparator, classpath),
+                    "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()))
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
+        }
+        catch (IOException e) {
+            SandboxFiles.deleteRecursively(workDir);
+            throw new UncheckedIOException("Cannot start the Connect worker", e);
+        }
+        ConnectWorker worker = new ConnectWorker(process, port, workDir, log, classpath);
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "stop-connect-worker"));
+        try {
+            worker.awaitReady(Duration.ofSeconds(120));
+        }
+        catch (RuntimeException e) {
+            worker.close();
+            throw e;
+        }
+        System.out.printf("[sandbox] Connect worker on %s (pid %d), ready in %d ms, plugin.path %s, log %s%n",
+                worker.restUrl(), process.pid(), (System.nanoTime() - started) / 1_000_000, pluginPath, log);
+        return worker;
+    }
+
+    /** Kafka's runtime, as the build resolved it; nothing of the plugin. */
+    static List<String> workerClasspath() {
+        Path file = Path.of(System.getProperty("sandbox.worker.classpath.file", "target/connect-worker.classpath"));
+        try {
+            return List.of(Files.readString(file).trim().split(java.io.File.pathSeparator));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("The worker classpath file " + file + " is missing; run through mvn verify", e);
+        }
+    }
+
+    public String restUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public List<String> classpath() {
+        return classpath;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** {@code POST /connectors}: the connector JSON as a user would post it. */
+    public JsonNode createConnector(String connectorJson) {
+        return send("POST", "/connectors", connectorJson, 201);
+    }
+
+    /** {@code PUT /connectors/{name}/config}: create or update. */
+    public JsonNode putConnectorConfig(String name, Map<String, String> config) {
+        return send("PUT", "/connectors/" + encode(name) + "/config", toJson(config), 0);
+    }
+
+    public void deleteConnector(String name) {
+        send("DELETE", "/connectors/" + encode(name), null, 0);
+    }
+
+    public JsonNode status(String name) {
+        return send("GET", "/connectors/" + encode(name) + "/status", null, 200);
+    }
+
+    public JsonNode plugins() {
+        return send("GET", "/connector-plugins?connectorsOnly=false", null, 200);
+    }
+
+    /** {@code PUT /connector-plugins/{class}/config/validate}. */
+    public JsonNode validate(String connectorClass, Map<String, String> config) {
+        return send("PUT", "/connector-plugins/" + encode(connectorClass) + "/config/validate", toJson(config), 200);
+    }
+
+    /** Waits until the connector and all its tasks run; fails with the worker's trace when one fails. */
+    public void awaitRunning(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode status = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                status = status(name);
+                List<String> states = new ArrayList<>();
+                states.add(status.path("connector").path("state").asText());
+                status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
+                if (states.contains("FAILED")) {
+                    throw new AssertionError("Connector " + name + " failed: " + status.toPrettyString());
+                }
+                if (status.path("tasks").size() > 0 && states.stream().allMatch("RUNNING"::equals)) {
+                    return;
+                }
+            }
+            catch (IllegalStateException notYet) {
+                // 404 until the connector is known
+            }
+            sleep(200);
+        }
+        throw new AssertionError("Connector " + name + " not RUNNING after " + timeout + ": " + (status == null ? "no status" : status.toPrettyString()));
+    }
+
+    private JsonNode send(String method, String path, String body, int expectedStatus) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl() + path)).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            boolean ok = expectedStatus == 0 ? response.statusCode() / 100 == 2 : response.statusCode() == expectedStatus;
+            if (!ok) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The Connect worker exited with " + process.exitValue() + "; log " + log + ":\n" + SandboxFiles.tail(log, 40));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(restUrl() + "/connectors")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException e) {
+                // not listening yet
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("The Connect worker is not ready after " + timeout + "; log " + log + ":\n" + SandboxFiles.tail(log, 40));
+    }
+
+    private static String toJson(Map<String, String> config) {
+        try {
+            return JSON.writeValueAsString(config);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        SandboxFiles.stop(process, 15_000);
+        SandboxFiles.deleteRecursively(workDir);
+    }
+}

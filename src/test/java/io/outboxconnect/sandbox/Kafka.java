@@ -1,0 +1,176 @@
+package io.outboxconnect.sandbox;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+
+/**
+ * A real Kafka broker, KRaft mode, broker and controller in one node, running in the test JVM on
+ * 127.0.0.1 (its log goes through the test JVM's logging). Internal topics have one replica.
+ */
+public final class Kafka implements AutoCloseable {
+
+    private final KafkaRaftServer server;
+    private final Path logDir;
+    private final int port;
+
+    private Kafka(KafkaRaftServer server, Path logDir, int port) {
+        this.server = server;
+        this.logDir = logDir;
+        this.port = port;
+    }
+
+    public static Kafka start() {
+        Path logDir = SandboxFiles.tempDir("kafka-");
+        int port = SandboxFiles.freePort();
+        int controllerPort = SandboxFiles.freePort();
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "3");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "3");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("log.cleaner.backoff.ms", "1000");
+        props.put("auto.create.topics.enable", "false");
+        try {
+            KafkaConfig config = KafkaConfig.fromProps(props, false);
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setClusterId(org.apache.kafka.common.Uuid.randomUuid().toString())
+                    .setNodeId(1)
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            Kafka kafka = new Kafka(server, logDir, port);
+            kafka.awaitReady();
+            System.out.println("[sandbox] Kafka (KRaft) on 127.0.0.1:" + port + ", data " + logDir);
+            return kafka;
+        }
+        catch (Exception e) {
+            SandboxFiles.deleteRecursively(logDir);
+            throw new IllegalStateException("Kafka did not start: " + e, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** A consumer of string keys and byte values, {@code read_committed} when asked. */
+    public KafkaConsumer<String, byte[]> consumer(boolean readCommitted) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sandbox-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Reads {@code topic} from the beginning until {@code expected} records have arrived or
+     * {@code timeout} passes, then returns what arrived (the caller asserts the count).
+     */
+    public List<ConsumerRecord<String, byte[]>> read(String topic, int expected, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(false)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            consumer.subscribe(List.of(topic));
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** Reads every partition of {@code topic} to its current end offset. */
+    public List<ConsumerRecord<String, byte[]>> readToEnd(String topic, boolean readCommitted, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(readCommitted)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    public Set<String> topics() {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        }
+        finally {
+            SandboxFiles.deleteRecursively(logDir);
+        }
+    }
+
+    static String describe(Set<String> topics) {
+        return topics.stream().sorted().collect(Collectors.joining(", "));
+    }
+}

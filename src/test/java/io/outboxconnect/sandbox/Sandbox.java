@@ -1,0 +1,96 @@
+package io.outboxconnect.sandbox;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The no-Docker sandbox: real PostgreSQL, a real KRaft broker, a real schema registry and a real
+ * Connect worker loading the plugin from {@code plugin.path}. Started once per test JVM by the
+ * first test class that uses {@code @ExtendWith(Sandbox.class)} (or {@link #get()}), shared by
+ * every scenario, and stopped in reverse order when JUnit finishes — also after failures — with a
+ * shutdown hook as a backstop.
+ */
+public final class Sandbox implements BeforeAllCallback {
+
+    /** The worker's environment: the example connector reads the database password through {@code ${env:...}}. */
+    public static final String DB_PASSWORD_ENV = "OUTBOX_DB_PASSWORD";
+
+    private static Components components;
+
+    /** What the sandbox runs. */
+    public record Components(Postgres postgres, Kafka kafka, SchemaRegistry registry, ConnectWorker worker) {
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        get();
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(Sandbox.class,
+                key -> (ExtensionContext.Store.CloseableResource) Sandbox::stop);
+    }
+
+    public static synchronized Components get() {
+        if (components == null) {
+            components = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(Sandbox::stop, "stop-sandbox"));
+        }
+        return components;
+    }
+
+    private static Components start() {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        long begin = System.nanoTime();
+        try {
+            Postgres postgres = timed("PostgreSQL", Postgres::start);
+            started.push(postgres);
+            Kafka kafka = timed("Kafka", Kafka::start);
+            started.push(kafka);
+            SchemaRegistry registry = timed("Apicurio Registry", SchemaRegistry::start);
+            started.push(registry);
+            ConnectWorker worker = timed("Connect worker", () -> ConnectWorker.start(kafka.bootstrapServers(),
+                    Map.of(DB_PASSWORD_ENV, Postgres.PASSWORD), Map.of()));
+            started.push(worker);
+            System.out.printf("[sandbox] all components up in %d ms%n", (System.nanoTime() - begin) / 1_000_000);
+            return new Components(postgres, kafka, registry, worker);
+        }
+        catch (RuntimeException | Error e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static synchronized void stop() {
+        if (components == null) {
+            return;
+        }
+        Deque<AutoCloseable> all = new ArrayDeque<>();
+        all.push(components.postgres());
+        all.push(components.kafka());
+        all.push(components.registry());
+        all.push(components.worker());
+        components = null;
+        closeAll(all);
+        System.out.println("[sandbox] stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            }
+            catch (Exception e) {
+                System.err.println("[sandbox] stop failed: " + e);
+            }
+        }
+    }
+
+    private static <T> T timed(String what, java.util.function.Supplier<T> start) {
+        long begin = System.nanoTime();
+        T component = start.get();
+        System.out.printf("[sandbox] %s started in %d ms%n", what, (System.nanoTime() - begin) / 1_000_000);
+        return component;
+    }
+}

@@ -1,0 +1,173 @@
+package io.outboxconnect.sandbox;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A real schema registry: Apicurio Registry 2.6.13.Final (from Maven Central, unpacked by the
+ * build into {@code target/apicurio}) in a child JVM with in-memory storage, on 127.0.0.1 and a
+ * free port, its log in {@code target/sandbox-logs/schema-registry.log}. Clients use its
+ * Confluent-compatible API, {@link #ccompatUrl()}.
+ */
+public final class SchemaRegistry implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RUNNER = "apicurio-registry-app-2.6.13.Final-runner.jar";
+
+    private final Process process;
+    private final int port;
+    private final Path workDir;
+    private final Path log;
+
+    private SchemaRegistry(Process process, int port, Path workDir, Path log) {
+        this.process = process;
+        this.port = port;
+        this.workDir = workDir;
+        this.log = log;
+    }
+
+    public static SchemaRegistry start() {
+        Path home = SandboxFiles.requiredDir("sandbox.apicurio.dir", "the build unpacks Apicurio Registry there; run through mvn verify");
+        Path log = SandboxFiles.logsDir().resolve("schema-registry.log");
+        Path workDir = SandboxFiles.tempDir("apicurio-");
+        int port = SandboxFiles.freePort();
+        long started = System.nanoTime();
+        Process process;
+        try {
+            process = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.log.level=WARN",
+                    "-Dquarkus.log.category.\"io.apicurio\".level=INFO",
+                    "-jar", home.resolve(RUNNER).toString()))
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        }
+        catch (IOException e) {
+            SandboxFiles.deleteRecursively(workDir);
+            throw new IllegalStateException("Cannot start Apicurio Registry from " + home, e);
+        }
+        SchemaRegistry registry = new SchemaRegistry(process, port, workDir, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "stop-schema-registry"));
+        try {
+            registry.awaitReady(Duration.ofSeconds(90));
+        }
+        catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        System.out.printf("[sandbox] Apicurio Registry on %s (pid %d), ready in %d ms, log %s%n",
+                registry.ccompatUrl(), process.pid(), (System.nanoTime() - started) / 1_000_000, log);
+        return registry;
+    }
+
+    /** The Confluent-compatible API, e.g. {@code http://127.0.0.1:40123/apis/ccompat/v7}. */
+    public String ccompatUrl() {
+        return baseUrl() + "/apis/ccompat/v7";
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Registers a schema through the Confluent-compatible API and returns its id (test set-up, like a deploy pipeline would). */
+    public int register(String subject, String schemaJson) {
+        String body = JSON.createObjectNode().put("schema", schemaJson).toString();
+        return request("POST", "/subjects/" + subject + "/versions", body).path("id").asInt();
+    }
+
+    public void setCompatibility(String subject, String level) {
+        request("PUT", "/config/" + subject, JSON.createObjectNode().put("compatibility", level).toString());
+    }
+
+    /** The schema registered with {@code id}, through the Confluent-compatible API. */
+    public String schemaById(int id) {
+        return request("GET", "/schemas/ids/" + id, null).path("schema").asText();
+    }
+
+    public JsonNode latest(String subject) {
+        return request("GET", "/subjects/" + subject + "/versions/latest", null);
+    }
+
+    private JsonNode request(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ccompatUrl() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/vnd.schemaregistry.v1+json");
+        }
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue() + "; log " + log + ":\n" + SandboxFiles.tail(log, 30));
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException e) {
+                // not listening yet
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(200);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("Apicurio Registry not ready after " + timeout + "; log " + log + ":\n" + SandboxFiles.tail(log, 30));
+    }
+
+    @Override
+    public void close() {
+        SandboxFiles.stop(process, 10_000);
+        SandboxFiles.deleteRecursively(workDir);
+    }
+
+    static boolean exists(Path home) {
+        return Files.exists(home.resolve(RUNNER));
+    }
+}
