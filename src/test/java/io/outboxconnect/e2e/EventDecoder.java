@@ -11,7 +11,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 
-import io.outboxconnect.sandbox.SchemaRegistry;
+import io.outboxconnect.sandbox.RegistryRest;
 
 /**
  * Decodes Confluent wire-format values the way any consumer does: the writer schema fetched from
@@ -19,10 +19,10 @@ import io.outboxconnect.sandbox.SchemaRegistry;
  */
 final class EventDecoder {
 
-    private final SchemaRegistry registry;
+    private final RegistryRest registry;
     private final Map<Integer, Schema> schemas = new HashMap<>();
 
-    EventDecoder(SchemaRegistry registry) {
+    EventDecoder(RegistryRest registry) {
         this.registry = registry;
     }
 

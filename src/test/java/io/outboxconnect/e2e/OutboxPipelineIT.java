@@ -1,273 +1,30 @@
 package io.outboxconnect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.outboxconnect.sandbox.OutboxEnvironment;
 import io.outboxconnect.sandbox.Sandbox;
 
-/**
- * The example connector ({@code connector-configs/commerce-order-connector.json}) in a real
- * Connect worker that loads the plugin from {@code plugin.path}, fed by PostgreSQL logical
- * decoding, writing to a real broker, with schemas in a real registry.
- */
+/** The scenarios on the embedded sandbox: local processes, no Docker (the default, {@code -Dsandbox=embedded}). */
 @ExtendWith(Sandbox.class)
-class OutboxPipelineIT {
+@EnabledIfSystemProperty(named = "sandbox", matches = "embedded")
+class OutboxPipelineIT extends OutboxPipelineScenarios {
 
-    static final String EVENTS_TOPIC = "public.commerce.order_event.c1.v1";
-    static final Path CONNECTOR_JSON = Path.of(System.getProperty("sandbox.project.dir", ".")).resolve("connector-configs/commerce-order-connector.json");
-    static final Path ORDER_EVENT_AVSC = Path.of(System.getProperty("sandbox.project.dir", ".")).resolve("schemas/commerce/order_event.avsc");
-    static final Path MIGRATION = Path.of(System.getProperty("sandbox.project.dir", ".")).resolve("connector-configs/migrations/001_create_commerce_order_outbox.sql");
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    static Sandbox.Components sandbox;
-    static String connectorName;
-    static EventDecoder decoder;
-
-    @BeforeAll
-    static void deployTheExample() throws Exception {
-        sandbox = Sandbox.get();
-        if (connectorName != null) {
-            return;
-        }
-        sandbox.postgres().execute(Files.readString(MIGRATION), OrderService.SCHEMA_SQL,
-                "DO $$ BEGIN CREATE ROLE outbox_connector WITH LOGIN REPLICATION PASSWORD '" + io.outboxconnect.sandbox.Postgres.PASSWORD + "'; "
-                        + "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
-                "GRANT SELECT ON commerce_order_outbox TO outbox_connector");
-        String subject = EVENTS_TOPIC + "-value";
-        sandbox.registry().setCompatibility(subject, "FORWARD_TRANSITIVE");
-        sandbox.registry().register(subject, Files.readString(ORDER_EVENT_AVSC));
-        decoder = new EventDecoder(sandbox.registry());
-
-        ObjectNode connector = (ObjectNode) JSON.readTree(Files.readString(CONNECTOR_JSON));
-        ObjectNode config = (ObjectNode) connector.get("config");
-        config.put("database.hostname", sandbox.postgres().host());
-        config.put("database.port", String.valueOf(sandbox.postgres().port()));
-        config.put("database.dbname", "postgres");
-        config.put("transforms.outbox.schema.registry.url", sandbox.registry().ccompatUrl());
-        config.put("topic.creation.events.partitions", "3");
-        connectorName = connector.get("name").asText();
-        sandbox.worker().createConnector(connector.toString());
-        sandbox.worker().awaitRunning(connectorName, Duration.ofSeconds(90));
-        sandbox.postgres().awaitActiveSlot(config.get("slot.name").asText(), Duration.ofSeconds(60));
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    /** Reads the events topic until the record with {@code eventId} has arrived; returns everything read. */
-    private static List<ConsumerRecord<String, byte[]>> readUntil(String eventId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            all = sandbox.kafka().readToEnd(EVENTS_TOPIC, false, Duration.ofSeconds(30));
-            if (all.stream().anyMatch(r -> eventId.equals(header(r, "id")))) {
-                return all;
-            }
-            sleep(200);
-        }
-        throw new AssertionError("event " + eventId + " not on " + EVENTS_TOPIC + " within 60 s; " + all.size() + " records read");
+    @Override
+    OutboxEnvironment environment() {
+        return Sandbox.get();
     }
 
     @Test
-    void thePluginIsLoadedFromPluginPathOnly() {
-        assertThatThrownBy(() -> Class.forName("io.outboxconnect.transforms.AvroEventRouter")).isInstanceOf(ClassNotFoundException.class);
-        assertThatThrownBy(() -> Class.forName("io.debezium.connector.postgresql.PostgresConnector")).isInstanceOf(ClassNotFoundException.class);
-        assertThat(sandbox.worker().classpath()).noneMatch(entry -> entry.contains("debezium") || entry.contains("outbox-connect")
-                || entry.contains("/org/apache/avro/") || entry.contains("postgresql") || entry.contains("apicurio"));
-
-        Set<String> plugins = new HashSet<>();
-        sandbox.worker().plugins().forEach(p -> plugins.add(p.path("class").asText()));
-        assertThat(plugins).contains("io.outboxconnect.transforms.AvroEventRouter", "io.outboxconnect.connector.OutboxConnector",
-                "io.debezium.connector.postgresql.PostgresConnector");
-    }
-
-    @Test
-    void aBusinessRowAndItsOutboxRowInOneTransactionPublishExactlyThatEvent() throws Exception {
-        String orderId = OrderService.newOrderId();
-        String eventId;
-        try (Connection c = sandbox.postgres().connect()) {
-            c.setAutoCommit(false);
-            eventId = OrderService.write(c, orderId, "ORDER_CREATED", "PLACED", 1);
-            c.commit();
-        }
-
-        List<ConsumerRecord<String, byte[]>> records = readUntil(eventId).stream().filter(r -> eventId.equals(header(r, "id"))).toList();
-
-        assertThat(records).hasSize(1);
-        ConsumerRecord<String, byte[]> record = records.get(0);
-        assertThat(record.key()).isEqualTo(orderId);
-        assertThat(header(record, "event_type")).isEqualTo("ORDER_CREATED");
-        GenericRecord envelope = decoder.decode(record.value());
-        assertThat(envelope.get("event_id").toString()).isEqualTo(eventId);
-        assertThat(envelope.get("aggregate_type").toString()).isEqualTo("order");
-        assertThat(envelope.get("aggregate_id").toString()).isEqualTo(orderId);
-        assertThat(envelope.get("event_type").toString()).isEqualTo("ORDER_CREATED");
-        assertThat((Long) envelope.get("event_date")).isBetween((System.currentTimeMillis() - 120_000) * 1000, System.currentTimeMillis() * 1000);
-        JsonNode aggregate = JSON.readTree(envelope.get("event_data").toString());
-        assertThat(aggregate.path("order_id").asText()).isEqualTo(orderId);
-        assertThat(aggregate.path("lines").get(0).path("sku").asText()).isEqualTo("SKU-1");
-        assertThat(envelope.get("event_data").toString()).as("compact JSON").doesNotContain(": ");
-
-        Schema registered = decoder.writerSchema(record.value());
-        assertThat(SchemaNormalization.toParsingForm(registered))
-                .isEqualTo(SchemaNormalization.toParsingForm(new Schema.Parser().parse(Files.readString(ORDER_EVENT_AVSC))));
-
-        try (AvroKafkaDeserializer<GenericRecord> apicurio = new AvroKafkaDeserializer<>()) {
-            apicurio.configure(apicurioConfluentConfig(), false);
-            GenericRecord second = apicurio.deserialize(record.topic(), record.value());
-            assertThat(second.get("event_id").toString()).isEqualTo(eventId);
-            assertThat(second.get("event_type").toString()).isEqualTo("ORDER_CREATED");
-            assertThat(second.get("event_data").toString()).isEqualTo(envelope.get("event_data").toString());
-        }
-    }
-
-    /** Apicurio's own deserializer, reading the Confluent wire format (magic byte + 4-byte id, no headers). */
-    private static Map<String, Object> apicurioConfluentConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put("apicurio.registry.url", sandbox.registry().baseUrl() + "/apis/registry/v2");
-        config.put("apicurio.registry.headers.enabled", false);
-        config.put("apicurio.registry.as-confluent", true);
-        config.put("apicurio.registry.use-id", "contentId");
-        return config;
-    }
-
-    @Test
-    void aRolledBackTransactionPublishesNothing() throws Exception {
-        String rolledBack;
-        String committed;
-        try (Connection c = sandbox.postgres().connect()) {
-            c.setAutoCommit(false);
-            rolledBack = OrderService.write(c, OrderService.newOrderId(), "ORDER_CREATED", "PLACED", 1);
-            c.rollback();
-            committed = OrderService.write(c, OrderService.newOrderId(), "ORDER_CREATED", "PLACED", 1);
-            c.commit();
-        }
-
-        List<ConsumerRecord<String, byte[]>> records = readUntil(committed);
-
-        assertThat(records).noneMatch(r -> rolledBack.equals(header(r, "id")));
-    }
-
-    @Test
-    void aThousandEventsOverFiftyAggregatesFromFourConnectionsArriveOnceInCommitOrder() throws Exception {
-        int aggregates = 50;
-        int perAggregate = 20;
-        List<String> orderIds = new ArrayList<>();
-        for (int i = 0; i < aggregates; i++) {
-            orderIds.add(OrderService.newOrderId());
-        }
-        ExecutorService writers = Executors.newFixedThreadPool(4);
-        List<Future<List<String>>> written = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            int writer = w;
-            written.add(writers.submit(() -> {
-                // each writer owns every 4th aggregate, so its commit order is that aggregate's commit order
-                List<String> eventIds = new ArrayList<>();
-                try (Connection c = sandbox.postgres().connect()) {
-                    c.setAutoCommit(false);
-                    for (int revision = 1; revision <= perAggregate; revision++) {
-                        for (int a = writer; a < aggregates; a += 4) {
-                            eventIds.add(OrderService.write(c, orderIds.get(a), revision == 1 ? "ORDER_CREATED" : "ORDER_UPDATED", "PLACED", revision));
-                            c.commit();
-                        }
-                    }
-                }
-                return eventIds;
-            }));
-        }
-        List<String> eventIds = new ArrayList<>();
-        for (Future<List<String>> f : written) {
-            eventIds.addAll(f.get());
-        }
-        writers.shutdown();
-        assertThat(eventIds).hasSize(aggregates * perAggregate);
-
-        Set<String> ours = new HashSet<>(orderIds);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        List<ConsumerRecord<String, byte[]>> records = List.of();
-        while (System.nanoTime() < deadline) {
-            records = sandbox.kafka().readToEnd(EVENTS_TOPIC, false, Duration.ofSeconds(30)).stream().filter(r -> ours.contains(r.key())).toList();
-            if (records.size() >= eventIds.size()) {
-                break;
-            }
-            sleep(500);
-        }
-
-        assertThat(records.stream().map(r -> header(r, "id")).collect(Collectors.toSet())).as("every committed event arrived").containsAll(eventIds);
-        assertThat(records).as("none twice").hasSize(eventIds.size());
-        Map<String, List<Integer>> revisionsByOrder = new HashMap<>();
-        Map<String, Integer> partitionByOrder = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records.stream().sorted((a, b) -> Long.compare(a.offset(), b.offset())).toList()) {
-            int revision = OrderService.revisionOf(decoder.decode(record.value()).get("event_data").toString());
-            revisionsByOrder.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(revision);
-            assertThat(partitionByOrder.computeIfAbsent(record.key(), k -> record.partition())).as("one partition per aggregate").isEqualTo(record.partition());
-        }
-        List<Integer> expected = java.util.stream.IntStream.rangeClosed(1, perAggregate).boxed().toList();
-        assertThat(revisionsByOrder).hasSize(aggregates).allSatisfy((order, revisions) -> assertThat(revisions).as("order %s", order).isEqualTo(expected));
-    }
-
-    @Test
-    void validateReportsAnErrorOnTheOffendingSmtField() throws Exception {
-        ObjectNode connector = (ObjectNode) JSON.readTree(Files.readString(CONNECTOR_JSON));
-        Map<String, String> config = new HashMap<>();
-        connector.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
-        config.put("database.hostname", sandbox.postgres().host());
-        config.put("database.port", String.valueOf(sandbox.postgres().port()));
-        config.put("database.dbname", "postgres");
-        config.put("transforms.outbox.naming.env", "pub.lic");
-
-        JsonNode answer = sandbox.worker().validate(config.get("connector.class"), config);
-
-        assertThat(answer.path("error_count").asInt()).isGreaterThanOrEqualTo(1);
-        JsonNode offending = null;
-        for (JsonNode entry : answer.path("configs")) {
-            if (entry.path("value").path("name").asText().equals("transforms.outbox.naming.env")) {
-                offending = entry.path("value");
-            }
-        }
-        assertThat(offending).as("validate answers on transforms.outbox.naming.env").isNotNull();
-        assertThat(offending.path("errors").toString()).contains("only letters, digits");
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    void theWorkersClasspathHoldsKafkasRuntimeAndNothingOfThePlugin() {
+        assertThat(Sandbox.get().worker().classpath())
+                .isNotEmpty()
+                .anyMatch(entry -> entry.contains("connect-runtime"))
+                .noneMatch(entry -> entry.contains("debezium") || entry.contains("outbox-connect") || entry.contains("/org/apache/avro/")
+                        || entry.contains("postgresql") || entry.contains("apicurio"));
     }
 }

@@ -6,11 +6,8 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -77,42 +74,6 @@ public final class Postgres implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
     }
 
-    /** Runs statements in one transaction. */
-    public void execute(String... sql) {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            for (String statement : sql) {
-                s.execute(statement);
-            }
-            c.commit();
-        }
-        catch (SQLException e) {
-            throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
-        }
-    }
-
-    public long queryLong(String sql) {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-        catch (SQLException e) {
-            throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Waits until the replication slot exists and a walsender streams from it: inserts before that are not captured. */
-    public void awaitActiveSlot(String slot, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active") == 1) {
-                return;
-            }
-            sleep(100);
-        }
-        throw new IllegalStateException("Replication slot " + slot + " not active after " + timeout + "; see " + log);
-    }
-
     public Path log() {
         return log;
     }
@@ -127,16 +88,6 @@ public final class Postgres implements AutoCloseable {
         }
         finally {
             SandboxFiles.deleteRecursively(dataDir);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

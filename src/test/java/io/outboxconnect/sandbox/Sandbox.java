@@ -2,7 +2,10 @@ package io.outboxconnect.sandbox;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,8 +24,49 @@ public final class Sandbox implements BeforeAllCallback {
 
     private static Components components;
 
-    /** What the sandbox runs. */
-    public record Components(Postgres postgres, Kafka kafka, SchemaRegistry registry, ConnectWorker worker) {
+    /** What the sandbox runs, seen by the scenarios as an {@link OutboxEnvironment}. */
+    public record Components(Postgres postgres, Kafka broker, SchemaRegistry schemaRegistry, ConnectWorker worker) implements OutboxEnvironment {
+
+        @Override
+        public String name() {
+            return "embedded sandbox";
+        }
+
+        @Override
+        public Connection connectDatabase() throws SQLException {
+            return postgres.connect();
+        }
+
+        @Override
+        public Map<String, String> connectorLocations() {
+            return Map.of("database.hostname", postgres.host(), "database.port", String.valueOf(postgres.port()),
+                    "database.dbname", Postgres.DATABASE, "schema.registry.url", schemaRegistry.ccompatUrl());
+        }
+
+        @Override
+        public RegistryRest registry() {
+            return schemaRegistry.rest();
+        }
+
+        @Override
+        public ConnectRest connect() {
+            return worker.rest();
+        }
+
+        @Override
+        public KafkaReader kafka() {
+            return broker.reader();
+        }
+
+        /** Apicurio's deserializer in Confluent mode: the 4-byte id is the ccompat API's id, Apicurio's content id. */
+        @Override
+        public Optional<Map<String, Object>> apicurioDeserializerConfig() {
+            return Optional.of(Map.of(
+                    "apicurio.registry.url", schemaRegistry.baseUrl() + "/apis/registry/v2",
+                    "apicurio.registry.headers.enabled", false,
+                    "apicurio.registry.as-confluent", true,
+                    "apicurio.registry.use-id", "contentId"));
+        }
     }
 
     @Override
@@ -68,8 +112,8 @@ public final class Sandbox implements BeforeAllCallback {
         }
         Deque<AutoCloseable> all = new ArrayDeque<>();
         all.push(components.postgres());
-        all.push(components.kafka());
-        all.push(components.registry());
+        all.push(components.broker());
+        all.push(components.schemaRegistry());
         all.push(components.worker());
         components = null;
         closeAll(all);

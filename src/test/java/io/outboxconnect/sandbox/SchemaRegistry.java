@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * A real schema registry: Apicurio Registry 2.6.13.Final (from Maven Central, unpacked by the
  * build into {@code target/apicurio}) in a child JVM with in-memory storage, on 127.0.0.1 and a
@@ -21,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class SchemaRegistry implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUNNER = "apicurio-registry-app-2.6.13.Final-runner.jar";
 
     private final Process process;
@@ -88,45 +84,9 @@ public final class SchemaRegistry implements AutoCloseable {
         return process.pid();
     }
 
-    /** Registers a schema through the Confluent-compatible API and returns its id (test set-up, like a deploy pipeline would). */
-    public int register(String subject, String schemaJson) {
-        String body = JSON.createObjectNode().put("schema", schemaJson).toString();
-        return request("POST", "/subjects/" + subject + "/versions", body).path("id").asInt();
-    }
-
-    public void setCompatibility(String subject, String level) {
-        request("PUT", "/config/" + subject, JSON.createObjectNode().put("compatibility", level).toString());
-    }
-
-    /** The schema registered with {@code id}, through the Confluent-compatible API. */
-    public String schemaById(int id) {
-        return request("GET", "/schemas/ids/" + id, null).path("schema").asText();
-    }
-
-    public JsonNode latest(String subject) {
-        return request("GET", "/subjects/" + subject + "/versions/latest", null);
-    }
-
-    private JsonNode request(String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ccompatUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/vnd.schemaregistry.v1+json");
-        }
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
-        }
-        catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** The Confluent-compatible API, as a deploy pipeline or a consumer uses it. */
+    public RegistryRest rest() {
+        return new RegistryRest(ccompatUrl());
     }
 
     private void awaitReady(Duration timeout) {
