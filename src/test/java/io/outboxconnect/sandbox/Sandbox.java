@@ -106,7 +106,8 @@ public final class Sandbox implements BeforeAllCallback {
         }
     }
 
-    private static synchronized void stop() {
+    /** Stops every component, in reverse order; also run by JUnit and by a shutdown hook. */
+    public static synchronized void stop() {
         if (components == null) {
             return;
         }
