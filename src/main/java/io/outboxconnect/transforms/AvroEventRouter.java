@@ -2,6 +2,9 @@ package io.outboxconnect.transforms;
 
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.apache.avro.generic.GenericData;
 
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
@@ -19,6 +22,9 @@ import io.outboxconnect.naming.OutboxNames;
 import io.outboxconnect.registry.RegistryOperations;
 import io.outboxconnect.registry.SchemaRegistryClient;
 import io.outboxconnect.registry.SchemaRegistryClientConfig;
+import io.outboxconnect.avro.AggregateMappingException;
+import io.outboxconnect.avro.AggregateState;
+import io.outboxconnect.avro.EnvelopeContractException;
 import io.outboxconnect.avro.EventEnvelope;
 import io.outboxconnect.transforms.StreamSchemas.Resolved;
 
@@ -57,6 +63,10 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     private String aggregateTypeColumn;
     private RegistryOperations registry;
     private StreamSchemas<EventEnvelope> events;
+    private StreamSchemas<AggregateState> states;
+    private OutboxNames names;
+    private OutboxStream defaultStream;
+    private Pattern deleteEventTypes;
 
     public AvroEventRouter() {
         this(config -> new SchemaRegistryClient(new SchemaRegistryClientConfig(config.originals())));
@@ -78,7 +88,11 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         payloadColumn = config.getString(AvroEventRouterConfig.FIELD_PAYLOAD);
         aggregateTypeColumn = config.getString(AvroEventRouterConfig.ROUTE_BY_FIELD);
         registry = registryFactory.apply(config);
-        OutboxNames names = config.names();
+        names = config.names();
+        defaultStream = config.defaultStream();
+        deleteEventTypes = config.deleteEventTypes();
+        AggregateState.UnknownFields unknownFields = AggregateState.UnknownFields.valueOf(
+                config.getString(AvroEventRouterConfig.STATE_UNKNOWN_FIELDS).toUpperCase(java.util.Locale.ROOT));
         String registryUrls = String.join(",", config.getList(SchemaRegistryClientConfig.PREFIX + "url"));
         boolean autoRegister = config.getBoolean(AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER);
         events = new StreamSchemas<>(registry, registryUrls, names, autoRegister,
@@ -86,8 +100,20 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                         AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE, config.eventVersion(), "{aggregate}_event.avsc"),
                 (schema, aggregate, origin) -> EventEnvelope.of(schema, origin)
                         .requireNames(names.eventRecordFullName(aggregate), names.eventTypeEnumFullName(aggregate), origin));
+        states = new StreamSchemas<>(registry, registryUrls, names, autoRegister,
+                new StreamSchemas.Settings("aggregate", names::stateTopic, config.getString(AvroEventRouterConfig.SCHEMAS_STATE_SOURCE),
+                        AvroEventRouterConfig.SCHEMAS_STATE_SOURCE, config.stateVersion(), "{aggregate}.avsc"),
+                (schema, aggregate, origin) -> {
+                    if (!schema.getFullName().equals(names.aggregateRecordFullName(aggregate))) {
+                        throw new EnvelopeContractException("The aggregate schema " + origin + " is named " + schema.getFullName()
+                                + " but the naming convention expects " + names.aggregateRecordFullName(aggregate));
+                    }
+                    return AggregateState.of(schema, unknownFields);
+                });
         for (String aggregate : config.getList(AvroEventRouterConfig.SCHEMAS_PRELOAD_AGGREGATES)) {
-            events.forAggregate(aggregate);
+            for (OutboxStream stream : config.preloadStreams()) {
+                (stream == OutboxStream.EVENT ? events : states).forAggregate(aggregate);
+            }
         }
     }
 
@@ -105,33 +131,40 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             requireText(record, eventId, row, aggregateIdColumn);
         }
 
+        OutboxStream stream;
+        try {
+            stream = OutboxStream.of(record, defaultStream);
+        }
+        catch (IllegalArgumentException e) {
+            throw new DataException(describe(record, eventId) + ": " + e.getMessage());
+        }
         R routed = super.apply(record);
         if (routed == null || routed == record || row == null) {
             return routed;
         }
+        routed.headers().remove(OutboxStream.HEADER);
 
         String aggregate = routed.topic();
-        Resolved<EventEnvelope> events;
-        try {
-            events = this.events.forAggregate(aggregate);
-        }
-        catch (IllegalArgumentException e) {
-            throw new DataException(describe(record, eventId) + ": column '" + aggregateTypeColumn + "': " + e.getMessage());
+        if (!OutboxNames.isTopicSegment(aggregate)) {
+            throw new DataException(describe(record, eventId) + ": column '" + aggregateTypeColumn + "': the aggregate type '" + aggregate
+                    + "' cannot be part of a topic name: it must hold only letters, digits, '_' and '-'");
         }
         String aggregateId = String.valueOf(routed.key());
         String eventType = requireText(record, eventId, row, eventTypeColumn);
+        return stream == OutboxStream.EVENT
+                ? event(record, routed, change, row, eventId, aggregate, aggregateId, eventType)
+                : state(record, routed, change, row, eventId, aggregate, aggregateId, eventType);
+    }
+
+    private R event(R record, R routed, Struct change, Struct row, String eventId, String aggregate, String aggregateId, String eventType) {
+        Resolved<EventEnvelope> events = this.events.forAggregate(aggregate);
         if (!events.shape().isEventType(eventType)) {
             throw new DataException(describe(record, eventId) + " of aggregate '" + aggregate + "' (id " + aggregateId + "): column '"
                     + eventTypeColumn + "' holds '" + eventType + "', which is not an event type of "
                     + events.shape().schema().getField("event_type").schema().getFullName() + " " + events.shape().eventTypes());
         }
         long eventDate = eventDateMicros(record, eventId, change, row);
-        Object payload = row.get(payloadColumn);
-        if (!(payload instanceof String json)) {
-            throw new DataException(describe(record, eventId) + ": column '" + payloadColumn + "' is "
-                    + (payload == null ? "null" : "of type " + row.schema().field(payloadColumn).schema().type())
-                    + "; the full aggregate as JSON (jsonb, json or text) is required");
-        }
+        String json = payload(record, eventId, row);
         String eventData;
         try {
             eventData = EventData.compactObject(payloadColumn, json);
@@ -144,6 +177,39 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         routed.headers().addString(EVENT_TYPE_HEADER, eventType);
         return routed.newRecord(events.topic(), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
                 Schema.BYTES_SCHEMA, value, Math.floorDiv(eventDate, 1_000L), routed.headers());
+    }
+
+    /** The aggregate's latest state: the typed aggregate record, or a tombstone when the event type deletes it. */
+    private R state(R record, R routed, Struct change, Struct row, String eventId, String aggregate, String aggregateId, String eventType) {
+        long eventDate = eventDateMicros(record, eventId, change, row);
+        routed.headers().addString(EVENT_TYPE_HEADER, eventType);
+        long timestamp = Math.floorDiv(eventDate, 1_000L);
+        if (deleteEventTypes.matcher(eventType).matches()) {
+            return routed.newRecord(names.stateTopic(aggregate), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
+                    null, null, timestamp, routed.headers());
+        }
+        Resolved<AggregateState> state = states.forAggregate(aggregate);
+        String json = payload(record, eventId, row);
+        GenericData.Record aggregateRecord;
+        try {
+            aggregateRecord = state.shape().read(json);
+        }
+        catch (AggregateMappingException e) {
+            throw new DataException(describe(record, eventId) + " of aggregate '" + aggregate + "' (id " + aggregateId + "): column '"
+                    + payloadColumn + "' does not fit " + state.shape().schema().getFullName() + ": " + e.getMessage(), e);
+        }
+        return routed.newRecord(state.topic(), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
+                Schema.BYTES_SCHEMA, state.writer().write(aggregateRecord), timestamp, routed.headers());
+    }
+
+    private String payload(R record, String eventId, Struct row) {
+        Object payload = row.get(payloadColumn);
+        if (!(payload instanceof String json)) {
+            throw new DataException(describe(record, eventId) + ": column '" + payloadColumn + "' is "
+                    + (payload == null ? "null" : "of type " + row.schema().field(payloadColumn).schema().type())
+                    + "; the full aggregate as JSON (jsonb, json or text) is required");
+        }
+        return json;
     }
 
     @Override

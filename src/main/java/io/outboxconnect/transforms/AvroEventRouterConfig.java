@@ -37,15 +37,24 @@ public final class AvroEventRouterConfig extends AbstractConfig {
     public static final String NAMING_CLUSTER = "naming.cluster";
     public static final String NAMING_VERSION = "naming.version";
     public static final String NAMING_EVENT_TOPIC_FORMAT = "naming.event.topic.format";
+    public static final String NAMING_STATE_TOPIC_FORMAT = "naming.state.topic.format";
+
+    public static final String STREAM_DEFAULT = "stream.default";
+    public static final String STATE_DELETE_EVENT_TYPES = "state.delete.event.types";
+    public static final String STATE_UNKNOWN_FIELDS = "state.unknown.fields";
 
     public static final String SCHEMAS_AUTO_REGISTER = "schemas.auto.register";
     public static final String SCHEMAS_EVENT_SOURCE = "schemas.event.source";
     public static final String SCHEMAS_EVENT_VERSION = "schemas.event.version";
+    public static final String SCHEMAS_STATE_SOURCE = "schemas.state.source";
+    public static final String SCHEMAS_STATE_VERSION = "schemas.state.version";
     public static final String SCHEMAS_PRELOAD_AGGREGATES = "schemas.preload.aggregates";
+    public static final String SCHEMAS_PRELOAD_STREAMS = "schemas.preload.streams";
 
     private static final String GROUP_TABLE = "Outbox table";
     private static final String GROUP_NAMING = "Naming";
     private static final String GROUP_SCHEMAS = "Schemas";
+    private static final String GROUP_STREAMS = "Streams";
 
     /** EventRouter keys that keep their meaning and their Debezium definition. */
     private static final List<String> INHERITED = List.of(
@@ -76,6 +85,11 @@ public final class AvroEventRouterConfig extends AbstractConfig {
             }
         }
         eventVersion(); // validates
+        stateVersion();
+        if (getBoolean(SCHEMAS_AUTO_REGISTER) && getString(SCHEMAS_EVENT_SOURCE).isBlank() && getString(SCHEMAS_STATE_SOURCE).isBlank()) {
+            throw new ConfigException(SCHEMAS_EVENT_SOURCE, getString(SCHEMAS_EVENT_SOURCE), "or " + SCHEMAS_STATE_SOURCE
+                    + " is required when " + SCHEMAS_AUTO_REGISTER + "=true: it is the schema to register");
+        }
     }
 
     private static ConfigDef configDef() {
@@ -128,6 +142,21 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 "The events topic of an aggregate, with the placeholders {env}, {domain}, {aggregate}, {cluster}, {version} and {company};"
                         + " {aggregate} is required and is the value of the aggregate type column.",
                 GROUP_NAMING, ++order, Width.LONG, "Events topic format");
+        def.define(NAMING_STATE_TOPIC_FORMAT, Type.STRING, OutboxNames.DEFAULT_STATE_TOPIC_FORMAT, new TopicFormat(), Importance.MEDIUM,
+                "The log-compacted latest-state topic of an aggregate, with the same placeholders; {aggregate} is required.",
+                GROUP_NAMING, ++order, Width.LONG, "State topic format");
+
+        order = 0;
+        def.define(STREAM_DEFAULT, Type.STRING, "event", ConfigDef.ValidString.in("event", "state"), Importance.MEDIUM,
+                "The stream a change event is published to when it carries no '" + OutboxStream.HEADER + "' header: 'event' or 'state'."
+                        + " OutboxConnector marks every copy; with Debezium's stock connector this chooses events-only or state-only.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Default stream");
+        def.define(STATE_DELETE_EVENT_TYPES, Type.LIST, "*_DELETED", Importance.MEDIUM,
+                "Event types (exact, or patterns with '*') that mean the aggregate is gone: its state record is a tombstone (null value) for the key.",
+                GROUP_STREAMS, ++order, Width.LONG, "Deleting event types");
+        def.define(STATE_UNKNOWN_FIELDS, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "ignore"), Importance.MEDIUM,
+                "What a JSON field that the aggregate schema does not declare does to the state record: 'fail' (bad data) or 'ignore'.",
+                GROUP_STREAMS, ++order, Width.SHORT, "Unknown aggregate fields");
 
         order = 0;
         def.define(SCHEMAS_AUTO_REGISTER, Type.BOOLEAN, false, Importance.MEDIUM,
@@ -142,6 +171,15 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         def.define(SCHEMAS_EVENT_VERSION, Type.STRING, "latest", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Which version of the {events topic}-value subject to write with when schemas.event.source is empty: 'latest' or a version number.",
                 GROUP_SCHEMAS, ++order, Width.SHORT, "Envelope schema version");
+        def.define(SCHEMAS_STATE_SOURCE, Type.STRING, "", Importance.MEDIUM,
+                "The aggregate schema for state records, as schemas.event.source is for envelopes (e.g. /etc/outbox/schemas/{domain}/{aggregate}.avsc).",
+                GROUP_SCHEMAS, ++order, Width.LONG, "Aggregate schema source");
+        def.define(SCHEMAS_STATE_VERSION, Type.STRING, "latest", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                "Which version of the {state topic}-value subject to write with when schemas.state.source is empty: 'latest' or a version number.",
+                GROUP_SCHEMAS, ++order, Width.SHORT, "Aggregate schema version");
+        def.define(SCHEMAS_PRELOAD_STREAMS, Type.LIST, "event", new StreamList(), Importance.LOW,
+                "The streams whose schemas schemas.preload.aggregates resolves at task start: event, state.",
+                GROUP_SCHEMAS, ++order, Width.SHORT, "Streams checked at start");
         def.define(SCHEMAS_PRELOAD_AGGREGATES, Type.LIST, "", Importance.LOW,
                 "Aggregate types whose schemas are resolved and checked when the task starts, so a missing or wrong schema fails the task at once"
                         + " instead of at the first event. Others are resolved at their first event.",
@@ -152,7 +190,16 @@ public final class AvroEventRouterConfig extends AbstractConfig {
 
     /** The pinned version of the events subject, or {@code null} for the latest. */
     Integer eventVersion() {
-        String version = getString(SCHEMAS_EVENT_VERSION).trim();
+        return pinnedVersion(SCHEMAS_EVENT_VERSION);
+    }
+
+    /** The pinned version of the state subject, or {@code null} for the latest. */
+    Integer stateVersion() {
+        return pinnedVersion(SCHEMAS_STATE_VERSION);
+    }
+
+    private Integer pinnedVersion(String key) {
+        String version = getString(key).trim();
         if (version.equalsIgnoreCase("latest")) {
             return null;
         }
@@ -164,8 +211,25 @@ public final class AvroEventRouterConfig extends AbstractConfig {
             return pinned;
         }
         catch (NumberFormatException e) {
-            throw new ConfigException(SCHEMAS_EVENT_VERSION, version, "must be 'latest' or a version number (1 or more)");
+            throw new ConfigException(key, version, "must be 'latest' or a version number (1 or more)");
         }
+    }
+
+    OutboxStream defaultStream() {
+        return OutboxStream.parse(getString(STREAM_DEFAULT));
+    }
+
+    List<OutboxStream> preloadStreams() {
+        return getList(SCHEMAS_PRELOAD_STREAMS).stream().map(OutboxStream::parse).toList();
+    }
+
+    /** The deleting event types as one pattern: '*' matches any run of characters. */
+    java.util.regex.Pattern deleteEventTypes() {
+        List<String> alternatives = getList(STATE_DELETE_EVENT_TYPES).stream()
+                .map(glob -> java.util.Arrays.stream(glob.trim().split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                        .collect(java.util.stream.Collectors.joining(".*")))
+                .toList();
+        return java.util.regex.Pattern.compile(alternatives.isEmpty() ? "(?!)" : String.join("|", alternatives));
     }
 
     OutboxNames names() {
@@ -176,6 +240,7 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 .cluster(getString(NAMING_CLUSTER))
                 .version(getString(NAMING_VERSION))
                 .eventTopicFormat(getString(NAMING_EVENT_TOPIC_FORMAT))
+                .stateTopicFormat(getString(NAMING_STATE_TOPIC_FORMAT))
                 .build();
     }
 
@@ -215,6 +280,25 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "not supported (leave unset)";
+        }
+    }
+
+    private static final class StreamList implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> streams = (List<String>) value;
+            try {
+                streams.forEach(OutboxStream::parse);
+            }
+            catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "event, state";
         }
     }
 

@@ -51,6 +51,7 @@ final class StreamSchemas<T> {
     private final RegistryOperations registry;
     private final String registryUrls;
     private final OutboxNames names;
+    /** Registers the configured source on first use; a stream without a source uses what the registry holds. */
     private final boolean autoRegister;
     private final Settings settings;
     private final String source;
@@ -65,10 +66,6 @@ final class StreamSchemas<T> {
         this.settings = settings;
         this.source = settings.source() == null ? "" : settings.source().trim();
         this.contract = contract;
-        if (autoRegister && this.source.isEmpty()) {
-            throw new ConfigException(settings.sourceKey(), settings.source(),
-                    "is required when " + AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER + "=true: it is the " + settings.what() + " schema to register");
-        }
     }
 
     Resolved<T> forAggregate(String aggregate) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
+import io.outboxconnect.connector.OutboxConnectorConfig;
 import io.outboxconnect.transforms.AvroEventRouterConfig;
 
 /**
@@ -22,6 +23,11 @@ class ReadmeConfigReferenceTest {
     @Test
     void readmeDocumentsEveryAvroEventRouterKeyAsTheConfigDefDefinesIt() throws IOException {
         assertSectionIsRendered("avro-event-router", AvroEventRouterConfig.CONFIG_DEF);
+    }
+
+    @Test
+    void readmeDocumentsEveryOutboxConnectorKeyAsTheConfigDefDefinesIt() throws IOException {
+        assertSectionIsRendered("outbox-connector", OutboxConnectorConfig.CONFIG_DEF);
     }
 
     private static void assertSectionIsRendered(String section, ConfigDef def) throws IOException {
