@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
@@ -18,6 +20,12 @@ import io.outboxconnect.sandbox.RegistryRest;
  * the registry by the id in the value, then plain Apache Avro. Independent of the plugin's code.
  */
 final class EventDecoder {
+
+    private static final GenericData WITH_DECIMALS = new GenericData();
+
+    static {
+        WITH_DECIMALS.addLogicalTypeConversion(new Conversions.DecimalConversion());
+    }
 
     private final RegistryRest registry;
     private final Map<Integer, Schema> schemas = new HashMap<>();
@@ -39,7 +47,8 @@ final class EventDecoder {
 
     GenericRecord decode(byte[] value) {
         try {
-            return new GenericDatumReader<GenericRecord>(writerSchema(value)).read(null,
+            Schema schema = writerSchema(value);
+            return new GenericDatumReader<GenericRecord>(schema, schema, WITH_DECIMALS).read(null,
                     DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
         }
         catch (IOException e) {

@@ -28,7 +28,10 @@ final class ExampleDeployment {
     static final Path CONNECTOR_JSON = PROJECT.resolve("connector-configs/commerce-order-connector.json");
     static final Path MIGRATION = PROJECT.resolve("connector-configs/migrations/001_create_commerce_order_outbox.sql");
     static final Path ORDER_EVENT_AVSC = PROJECT.resolve("schemas/commerce/order_event.avsc");
+    static final Path ORDER_AVSC = PROJECT.resolve("schemas/commerce/order.avsc");
     static final String EVENTS_TOPIC = "public.commerce.order_event.c1.v1";
+    static final String STATE_TOPIC = "public.commerce.order.c1.v1";
+    static final String SLOT = "commerce_order_slot";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> DEPLOYED = new HashSet<>();
@@ -45,9 +48,11 @@ final class ExampleDeployment {
                     "DO $$ BEGIN CREATE ROLE outbox_connector WITH LOGIN REPLICATION PASSWORD 'postgres'; "
                             + "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
                     "GRANT SELECT ON commerce_order_outbox TO outbox_connector");
-            String subject = EVENTS_TOPIC + "-value";
-            env.registry().setCompatibility(subject, "FORWARD_TRANSITIVE");
-            env.registry().register(subject, read(ORDER_EVENT_AVSC));
+            for (Map.Entry<String, Path> schema : Map.of(EVENTS_TOPIC, ORDER_EVENT_AVSC, STATE_TOPIC, ORDER_AVSC).entrySet()) {
+                String subject = schema.getKey() + "-value";
+                env.registry().setCompatibility(subject, "FORWARD_TRANSITIVE");
+                env.registry().register(subject, read(schema.getValue()));
+            }
             env.connect().createConnector(connector.toString());
             env.connect().awaitRunning(name, Duration.ofSeconds(90));
             env.awaitActiveSlot(connector.get("config").get("slot.name").asText(), Duration.ofSeconds(60));
@@ -75,6 +80,7 @@ final class ExampleDeployment {
             });
             // fewer partitions than the example's 6: the sandbox has one broker and two cores
             config.put("topic.creation.events.partitions", "3");
+            config.put("topic.creation.state.partitions", "3");
             return connector;
         }
         catch (IOException e) {

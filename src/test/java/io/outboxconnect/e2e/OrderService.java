@@ -52,6 +52,24 @@ final class OrderService {
         return eventId;
     }
 
+    /** Deletes the order and writes its ORDER_DELETED outbox row (the last full aggregate); returns the event id. Does not commit. */
+    static String delete(Connection connection, String orderId, int revision) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE order_id = ?::uuid")) {
+            delete.setString(1, orderId);
+            delete.executeUpdate();
+        }
+        String eventId = UUID.randomUUID().toString();
+        try (PreparedStatement outbox = connection.prepareStatement("""
+                INSERT INTO commerce_order_outbox (event_id, aggregate_type, aggregate_id, event_type, event_data)
+                VALUES (?::uuid, 'order', ?, 'ORDER_DELETED', ?::jsonb)""")) {
+            outbox.setString(1, eventId);
+            outbox.setString(2, orderId);
+            outbox.setString(3, aggregateJson(orderId, "CANCELLED", BigDecimal.ZERO, revision));
+            outbox.executeUpdate();
+        }
+        return eventId;
+    }
+
     /**
      * The complete order as {@code schemas/commerce/order.avsc} describes it; {@code note} carries
      * the revision so that tests can check order without decoding more than the envelope.

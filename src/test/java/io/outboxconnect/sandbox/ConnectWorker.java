@@ -69,6 +69,8 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("config.providers", "env");
         props.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
         props.put("scheduled.rebalance.max.delay.ms", "0");
+        // production setting for the outbox: an event, its state record and the source offset commit in one Kafka transaction
+        props.put("exactly.once.source.support", "enabled");
         props.putAll(overrides);
         Path workerProperties = workDir.resolve("worker.properties");
         try (var out = Files.newBufferedWriter(workerProperties)) {
