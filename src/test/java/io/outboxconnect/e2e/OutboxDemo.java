@@ -41,7 +41,7 @@ public final class OutboxDemo {
                     new String[] {second, "ORDER_CANCELLED", "CANCELLED"});
             AtomicInteger revision = new AtomicInteger();
             try (Connection c = env.connectDatabase(); KafkaConsumer<String, byte[]> consumer = env.kafka().consumer(false)) {
-                consumer.subscribe(List.of(ExampleDeployment.EVENTS_TOPIC));
+                consumer.subscribe(List.of(ExampleDeployment.EVENTS_TOPIC, ExampleDeployment.STATE_TOPIC));
                 c.setAutoCommit(false);
                 for (String[] step : story) {
                     OrderService.write(c, step[0], step[1], step[2], revision.incrementAndGet());
@@ -50,20 +50,28 @@ public final class OutboxDemo {
                 }
                 int printed = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (printed < story.size() && System.nanoTime() < deadline) {
+                int expected = story.size() * 2;
+                while (printed < expected && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        GenericRecord envelope = decoder.decode(record.value());
-                        System.out.printf("%n[event] topic=%s partition=%d offset=%d key=%s%n        event_type=%s event_id=%s event_date(us)=%s%n        aggregate=%s%n",
-                                record.topic(), record.partition(), record.offset(), record.key(), envelope.get("event_type"),
-                                envelope.get("event_id"), envelope.get("event_date"), envelope.get("event_data"));
+                        GenericRecord value = record.value() == null ? null : decoder.decode(record.value());
+                        if (record.topic().equals(ExampleDeployment.EVENTS_TOPIC)) {
+                            System.out.printf("%n[event] topic=%s partition=%d offset=%d key=%s%n        event_type=%s event_id=%s event_date(us)=%s%n        aggregate=%s%n",
+                                    record.topic(), record.partition(), record.offset(), record.key(), value.get("event_type"),
+                                    value.get("event_id"), value.get("event_date"), value.get("event_data"));
+                        }
+                        else {
+                            System.out.printf("%n[state] topic=%s partition=%d offset=%d key=%s%n        %s%n",
+                                    record.topic(), record.partition(), record.offset(), record.key(), value == null ? "tombstone" : value);
+                        }
                         printed++;
                     }
                 }
-                if (printed < story.size()) {
-                    throw new IllegalStateException("only " + printed + " of " + story.size() + " events arrived within 60 s");
+                if (printed < expected) {
+                    throw new IllegalStateException("only " + printed + " of " + expected + " records arrived within 60 s");
                 }
             }
-            System.out.printf("%n[demo] %d events published and decoded; total %d s%n", story.size(), (System.nanoTime() - start) / 1_000_000_000);
+            System.out.printf("%n[demo] %d events and %d state records published and decoded; total %d s%n", story.size(), story.size(),
+                    (System.nanoTime() - start) / 1_000_000_000);
         }
         finally {
             System.out.println("[demo] stopping the sandbox");
