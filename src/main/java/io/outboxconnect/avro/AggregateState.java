@@ -72,6 +72,8 @@ public final class AggregateState {
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
+    private static final BigDecimal FLOAT_MAX = BigDecimal.valueOf(Float.MAX_VALUE);
+
     private final Schema schema;
     private final Converter root;
 
@@ -189,8 +191,20 @@ public final class AggregateState {
             case BOOLEAN -> simple("boolean", JsonNode::isBoolean, (n, p) -> n.booleanValue());
             case INT -> new IntegralConverter("int", BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE), true);
             case LONG -> new IntegralConverter("long", BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE), false);
-            case FLOAT -> new FloatConverter();
-            case DOUBLE -> new DoubleConverter();
+            case FLOAT -> simple("float", JsonNode::isNumber, (n, p) -> {
+                BigDecimal value = n.decimalValue();
+                if (value.abs().compareTo(FLOAT_MAX) > 0) {
+                    throw new AggregateMappingException(p.toString(), "float", "found a number out of its range");
+                }
+                return value.floatValue();
+            });
+            case DOUBLE -> simple("double", JsonNode::isNumber, (n, p) -> {
+                double value = n.decimalValue().doubleValue();
+                if (Double.isInfinite(value)) {
+                    throw new AggregateMappingException(p.toString(), "double", "found a number out of its range");
+                }
+                return value;
+            });
             case BYTES -> new BytesConverter(-1, null);
             case FIXED -> new BytesConverter(schema.getFixedSize(), schema);
             case NULL -> simple("null", JsonNode::isNull, (n, p) -> null);
@@ -484,54 +498,6 @@ public final class AggregateState {
         throw mismatch(path, converter, node);
     }
 
-    private static final class FloatConverter implements Converter {
-        @Override
-        public Object convert(JsonNode node, Path path) {
-            if (!node.isNumber()) {
-                throw mismatch(path, this, node);
-            }
-            BigDecimal value = node.decimalValue();
-            if (value.abs().compareTo(BigDecimal.valueOf(Float.MAX_VALUE)) > 0) {
-                throw new AggregateMappingException(path.toString(), type(), "found a number out of its range");
-            }
-            return value.floatValue();
-        }
-
-        @Override
-        public boolean accepts(JsonNode node) {
-            return node.isNumber();
-        }
-
-        @Override
-        public String type() {
-            return "float";
-        }
-    }
-
-    private static final class DoubleConverter implements Converter {
-        @Override
-        public Object convert(JsonNode node, Path path) {
-            if (!node.isNumber()) {
-                throw mismatch(path, this, node);
-            }
-            double value = node.decimalValue().doubleValue();
-            if (Double.isInfinite(value)) {
-                throw new AggregateMappingException(path.toString(), type(), "found a number out of its range");
-            }
-            return value;
-        }
-
-        @Override
-        public boolean accepts(JsonNode node) {
-            return node.isNumber();
-        }
-
-        @Override
-        public String type() {
-            return "double";
-        }
-    }
-
     private static final class BytesConverter implements Converter {
         private final int size;
         private final Schema fixed;
@@ -580,7 +546,15 @@ public final class AggregateState {
             return new DecimalConverter(schema, decimal);
         }
         return switch (name) {
-            case "uuid" -> type == Schema.Type.STRING ? new UuidConverter() : null;
+            case "uuid" -> type == Schema.Type.STRING ? simple("uuid", JsonNode::isTextual, (n, p) -> {
+                try {
+                    UUID.fromString(n.textValue());
+                }
+                catch (IllegalArgumentException e) {
+                    throw new AggregateMappingException(p.toString(), "uuid", "found a string that is not a UUID");
+                }
+                return n.textValue();
+            }) : null;
             case "date" -> new TemporalConverter("date", TemporalConverter.Unit.DAYS, TemporalConverter.Kind.DATE, true);
             case "time-millis" -> new TemporalConverter("time-millis", TemporalConverter.Unit.MILLIS, TemporalConverter.Kind.TIME, true);
             case "time-micros" -> new TemporalConverter("time-micros", TemporalConverter.Unit.MICROS, TemporalConverter.Kind.TIME, false);
@@ -646,32 +620,6 @@ public final class AggregateState {
         @Override
         public String type() {
             return type;
-        }
-    }
-
-    private static final class UuidConverter implements Converter {
-        @Override
-        public Object convert(JsonNode node, Path path) {
-            if (!node.isTextual()) {
-                throw mismatch(path, this, node);
-            }
-            try {
-                UUID.fromString(node.textValue());
-            }
-            catch (IllegalArgumentException e) {
-                throw new AggregateMappingException(path.toString(), type(), "found a string that is not a UUID");
-            }
-            return node.textValue();
-        }
-
-        @Override
-        public boolean accepts(JsonNode node) {
-            return node.isTextual();
-        }
-
-        @Override
-        public String type() {
-            return "uuid";
         }
     }
 

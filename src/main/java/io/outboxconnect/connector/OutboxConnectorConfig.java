@@ -35,7 +35,7 @@ public final class OutboxConnectorConfig extends AbstractConfig {
             .define(DELEGATE_CONNECTOR_CLASS, Type.CLASS, DEFAULT_DELEGATE, new SourceConnectorClass(), Importance.LOW,
                     "The Debezium source connector that captures the outbox table; its tasks' change events are fanned out.",
                     GROUP, 1, Width.LONG, "Debezium connector class")
-            .define(STREAMS, Type.LIST, "event,state", new Streams(), Importance.MEDIUM,
+            .define(STREAMS, Type.LIST, "event,state", OutboxStream.LIST_VALIDATOR, Importance.MEDIUM,
                     "The streams each outbox change event is emitted for, in this order, marked in the '" + OutboxStream.HEADER
                             + "' header: 'event' (the events topic) and 'state' (the compacted latest-state topic).",
                     GROUP, 2, Width.SHORT, "Streams")
@@ -67,30 +67,6 @@ public final class OutboxConnectorConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "a SourceConnector class";
-        }
-    }
-
-    private static final class Streams implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            @SuppressWarnings("unchecked")
-            List<String> streams = (List<String>) value;
-            if (streams == null || streams.isEmpty()) {
-                throw new ConfigException(name, value, "must name at least one stream: event, state");
-            }
-            try {
-                if (streams.stream().map(OutboxStream::parse).distinct().count() != streams.size()) {
-                    throw new ConfigException(name, value, "names a stream twice");
-                }
-            }
-            catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "event, state";
         }
     }
 

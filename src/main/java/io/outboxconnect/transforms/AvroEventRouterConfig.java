@@ -177,7 +177,7 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         def.define(SCHEMAS_STATE_VERSION, Type.STRING, "latest", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Which version of the {state topic}-value subject to write with when schemas.state.source is empty: 'latest' or a version number.",
                 GROUP_SCHEMAS, ++order, Width.SHORT, "Aggregate schema version");
-        def.define(SCHEMAS_PRELOAD_STREAMS, Type.LIST, "event", new StreamList(), Importance.LOW,
+        def.define(SCHEMAS_PRELOAD_STREAMS, Type.LIST, "event", OutboxStream.LIST_VALIDATOR, Importance.LOW,
                 "The streams whose schemas schemas.preload.aggregates resolves at task start: event, state.",
                 GROUP_SCHEMAS, ++order, Width.SHORT, "Streams checked at start");
         def.define(SCHEMAS_PRELOAD_AGGREGATES, Type.LIST, "", Importance.LOW,
@@ -280,25 +280,6 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "not supported (leave unset)";
-        }
-    }
-
-    private static final class StreamList implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            @SuppressWarnings("unchecked")
-            List<String> streams = (List<String>) value;
-            try {
-                streams.forEach(OutboxStream::parse);
-            }
-            catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "event, state";
         }
     }
 

@@ -1,5 +1,9 @@
 package io.outboxconnect.transforms;
 
+import java.util.List;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.header.Header;
 
@@ -16,6 +20,31 @@ public enum OutboxStream {
 
     /** The header that marks a change event's stream; the router removes it from what it publishes. */
     public static final String HEADER = "outbox.stream";
+
+    /** Validates a list of streams: at least one, each known, none twice. */
+    public static final ConfigDef.Validator LIST_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> streams = (List<String>) value;
+            if (streams == null || streams.isEmpty()) {
+                throw new ConfigException(name, value, "must name at least one stream: event, state");
+            }
+            try {
+                if (streams.stream().map(OutboxStream::parse).distinct().count() != streams.size()) {
+                    throw new ConfigException(name, value, "names a stream twice");
+                }
+            }
+            catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "event, state";
+        }
+    };
 
     private final String value;
 

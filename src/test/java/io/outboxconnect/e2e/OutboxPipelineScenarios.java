@@ -60,6 +60,16 @@ abstract class OutboxPipelineScenarios {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
+    /** Places one order through the outbox and returns its event id. */
+    String placeOneOrder() throws java.sql.SQLException {
+        try (Connection c = env.connectDatabase()) {
+            c.setAutoCommit(false);
+            String eventId = OrderService.write(c, OrderService.newOrderId(), "ORDER_CREATED", "PLACED", 1);
+            c.commit();
+            return eventId;
+        }
+    }
+
     /** Reads the events topic until the record with {@code eventId} has arrived; returns everything read. */
     List<ConsumerRecord<String, byte[]>> readUntil(String eventId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

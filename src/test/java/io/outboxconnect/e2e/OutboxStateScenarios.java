@@ -98,13 +98,7 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
 
     @Test
     void bothTopicsAreCreatedWithTheirRetentionAndCompactionSettings() throws Exception {
-        String eventId;
-        try (Connection c = env.connectDatabase()) {
-            c.setAutoCommit(false);
-            eventId = OrderService.write(c, OrderService.newOrderId(), "ORDER_CREATED", "PLACED", 1);
-            c.commit();
-        }
-        readUntil(eventId);
+        readUntil(placeOneOrder());
         try (Admin admin = env.kafka().admin()) {
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
                     new ConfigResource(ConfigResource.Type.TOPIC, EVENTS_TOPIC), new ConfigResource(ConfigResource.Type.TOPIC, STATE_TOPIC))).all().get();
@@ -122,13 +116,7 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
 
     @Test
     void eventsAndStatesAreWrittenInKafkaTransactions() throws Exception {
-        String eventId;
-        try (Connection c = env.connectDatabase()) {
-            c.setAutoCommit(false);
-            eventId = OrderService.write(c, OrderService.newOrderId(), "ORDER_CREATED", "PLACED", 1);
-            c.commit();
-        }
-        readUntil(eventId);
+        readUntil(placeOneOrder());
         try (var consumer = env.kafka().consumer(true)) {
             for (String topic : List.of(EVENTS_TOPIC, STATE_TOPIC)) {
                 var partitions = consumer.partitionsFor(topic).stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();

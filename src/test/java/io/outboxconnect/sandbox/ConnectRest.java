@@ -79,7 +79,7 @@ public final class ConnectRest {
             catch (IllegalStateException notYet) {
                 // 404 until the connector is known
             }
-            sleep(200);
+            SandboxFiles.sleep(200);
         }
         throw new AssertionError("Connector " + name + " not RUNNING after " + timeout + ": " + (status == null ? "no status" : status.toPrettyString()));
     }
@@ -121,13 +121,4 @@ public final class ConnectRest {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -2,10 +2,6 @@ package io.outboxconnect.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +23,6 @@ public final class ConnectWorker implements AutoCloseable {
     private final Path workDir;
     private final Path log;
     private final List<String> classpath;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ConnectWorker(Process process, int port, Path workDir, Path log, List<String> classpath) {
         this.process = process;
@@ -148,39 +143,9 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The Connect worker exited with " + process.exitValue() + "; log " + log + ":\n" + SandboxFiles.tail(log, 40));
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(restUrl() + "/connectors")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            }
-            catch (IOException e) {
-                // not listening yet
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("The Connect worker is not ready after " + timeout + "; log " + log + ":\n" + SandboxFiles.tail(log, 40));
+        SandboxFiles.awaitHttpOk(process, restUrl() + "/connectors", timeout, log, "The Connect worker");
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() {

@@ -89,6 +89,47 @@ final class SandboxFiles {
         }
     }
 
+    /**
+     * Waits until {@code url} answers 200, failing at once with the log's tail if the process dies.
+     *
+     * @param what the component, for messages
+     */
+    static void awaitHttpOk(Process process, String url, java.time.Duration timeout, Path log, String what) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(what + " exited with " + process.exitValue() + "; log " + log + ":\n" + tail(log, 40));
+            }
+            try {
+                java.net.http.HttpResponse<Void> response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException e) {
+                // not listening yet
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException(what + " not ready after " + timeout + "; log " + log + ":\n" + tail(log, 40));
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The last lines of a log, for failure messages. */
     static String tail(Path log, int lines) {
         try {
