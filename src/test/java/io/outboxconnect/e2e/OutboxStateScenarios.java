@@ -132,6 +132,35 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
         }
     }
 
+    @Test
+    void restartingTheTaskMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
+        String connector = ExampleDeployment.deploy(env);
+        List<String> orderIds = IntStream.range(0, 20).mapToObj(i -> OrderService.newOrderId()).toList();
+        List<String> eventIds = new ArrayList<>();
+        try (Connection c = env.connectDatabase()) {
+            c.setAutoCommit(false);
+            for (int revision = 1; revision <= 15; revision++) {
+                for (String id : orderIds) {
+                    eventIds.add(OrderService.write(c, id, revision == 1 ? "ORDER_CREATED" : "ORDER_UPDATED", "PLACED", revision));
+                    c.commit();
+                }
+                if (revision == 5 || revision == 10) {
+                    // while rows keep coming: the task stops, commits what it has, and resumes from its offsets
+                    env.connect().restart(connector);
+                }
+            }
+        }
+        env.connect().awaitRunning(connector, Duration.ofSeconds(60));
+        env.awaitActiveSlot(ExampleDeployment.SLOT, Duration.ofSeconds(60));
+
+        Set<String> ours = new HashSet<>(orderIds);
+        List<ConsumerRecord<String, byte[]>> events = awaitRecords(EVENTS_TOPIC, ours, eventIds.size());
+        List<ConsumerRecord<String, byte[]>> states = awaitRecords(STATE_TOPIC, ours, eventIds.size());
+
+        assertThat(events.stream().map(r -> header(r, "id")).toList()).as("every event exactly once").containsExactlyInAnyOrderElementsOf(eventIds);
+        assertThat(states.stream().map(r -> header(r, "id")).toList()).as("every state exactly once").containsExactlyInAnyOrderElementsOf(eventIds);
+    }
+
     private List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Set<String> keys, int expected) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();

@@ -46,6 +46,11 @@ public final class ConnectRest {
         send("DELETE", "/connectors/" + encode(name), null, 0);
     }
 
+    /** {@code POST /connectors/{name}/restart?includeTasks=true}: the connector and all its tasks. */
+    public void restart(String name) {
+        send("POST", "/connectors/" + encode(name) + "/restart?includeTasks=true&onlyFailed=false", null, 0);
+    }
+
     public JsonNode status(String name) {
         return send("GET", "/connectors/" + encode(name) + "/status", null, 200);
     }
