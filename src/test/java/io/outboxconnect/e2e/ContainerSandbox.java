@@ -92,6 +92,7 @@ final class ContainerSandbox implements OutboxEnvironment, BeforeAllCallback {
                 .withEnv("STATUS_STORAGE_REPLICATION_FACTOR", "1")
                 .withEnv("CONNECT_CONFIG_PROVIDERS", "env")
                 .withEnv("CONNECT_CONFIG_PROVIDERS_ENV_CLASS", "org.apache.kafka.common.config.provider.EnvVarConfigProvider")
+                .withEnv("CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT", "enabled")
                 .withEnv("OUTBOX_DB_PASSWORD", "postgres")
                 .withFileSystemBind(bundleDir().toString(), "/kafka/connect/outbox-connect", BindMode.READ_ONLY)
                 .withExposedPorts(8083)
@@ -136,6 +137,11 @@ final class ContainerSandbox implements OutboxEnvironment, BeforeAllCallback {
     public Map<String, String> connectorLocations() {
         return Map.of("database.hostname", "postgres", "database.port", "5432", "database.dbname", "postgres",
                 "schema.registry.url", "http://schema-registry:8081");
+    }
+
+    @Override
+    public boolean exactlyOnce() {
+        return true;
     }
 
     @Override

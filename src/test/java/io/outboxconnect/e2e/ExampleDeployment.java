@@ -43,7 +43,7 @@ final class ExampleDeployment {
     static synchronized String deploy(OutboxEnvironment env) {
         ObjectNode connector = connectorJson(env);
         String name = connector.get("name").asText();
-        if (DEPLOYED.add(env.name())) {
+        if (!DEPLOYED.contains(env.name())) {
             env.execute(read(MIGRATION), OrderService.SCHEMA_SQL,
                     "DO $$ BEGIN CREATE ROLE outbox_connector WITH LOGIN REPLICATION PASSWORD 'postgres'; "
                             + "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
@@ -56,6 +56,7 @@ final class ExampleDeployment {
             env.connect().createConnector(connector.toString());
             env.connect().awaitRunning(name, Duration.ofSeconds(90));
             env.awaitActiveSlot(connector.get("config").get("slot.name").asText(), Duration.ofSeconds(60));
+            DEPLOYED.add(env.name());
         }
         return name;
     }
@@ -78,6 +79,10 @@ final class ExampleDeployment {
                     config.put(key, value);
                 }
             });
+            if (!env.exactlyOnce()) {
+                // 'required' is rejected by a worker without exactly.once.source.support=enabled
+                config.put("exactly.once.support", "requested");
+            }
             // fewer partitions than the example's 6: the sandbox has one broker and two cores
             config.put("topic.creation.events.partitions", "3");
             config.put("topic.creation.state.partitions", "3");

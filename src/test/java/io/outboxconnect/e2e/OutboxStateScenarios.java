@@ -1,6 +1,7 @@
 package io.outboxconnect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -116,6 +117,7 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
 
     @Test
     void eventsAndStatesAreWrittenInKafkaTransactions() throws Exception {
+        assumeTrue(env.exactlyOnce(), "the worker runs at-least-once");
         readUntil(placeOneOrder());
         try (var consumer = env.kafka().consumer(true)) {
             for (String topic : List.of(EVENTS_TOPIC, STATE_TOPIC)) {
@@ -132,8 +134,9 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
         }
     }
 
+    /** At-least-once, a restart may re-send what was written after the last offset commit: nothing is lost, and D duplicates are reported. */
     @Test
-    void restartingTheTaskMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
+    void restartingTheTaskMidStreamLosesNothingAndDuplicatesNothingUnderExactlyOnce() throws Exception {
         String connector = ExampleDeployment.deploy(env);
         List<String> orderIds = IntStream.range(0, 20).mapToObj(i -> OrderService.newOrderId()).toList();
         List<String> eventIds = new ArrayList<>();
@@ -157,8 +160,16 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
         List<ConsumerRecord<String, byte[]>> events = awaitRecords(EVENTS_TOPIC, ours, eventIds.size());
         List<ConsumerRecord<String, byte[]>> states = awaitRecords(STATE_TOPIC, ours, eventIds.size());
 
-        assertThat(events.stream().map(r -> header(r, "id")).toList()).as("every event exactly once").containsExactlyInAnyOrderElementsOf(eventIds);
-        assertThat(states.stream().map(r -> header(r, "id")).toList()).as("every state exactly once").containsExactlyInAnyOrderElementsOf(eventIds);
+        List<String> eventIdsSeen = events.stream().map(r -> header(r, "id")).toList();
+        List<String> stateIdsSeen = states.stream().map(r -> header(r, "id")).toList();
+        assertThat(new HashSet<>(eventIdsSeen)).as("no event lost").containsAll(eventIds);
+        assertThat(new HashSet<>(stateIdsSeen)).as("no state lost").containsAll(eventIds);
+        System.out.printf("[restart] %s: %d events committed, %d event duplicates, %d state duplicates%n", env.exactlyOnce() ? "exactly-once" : "at-least-once",
+                eventIds.size(), eventIdsSeen.size() - eventIds.size(), stateIdsSeen.size() - eventIds.size());
+        if (env.exactlyOnce()) {
+            assertThat(eventIdsSeen).as("every event exactly once").hasSameSizeAs(eventIds);
+            assertThat(stateIdsSeen).as("every state exactly once").hasSameSizeAs(eventIds);
+        }
     }
 
     private List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Set<String> keys, int expected) {

@@ -64,8 +64,9 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("config.providers", "env");
         props.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
         props.put("scheduled.rebalance.max.delay.ms", "0");
-        // production setting for the outbox: an event, its state record and the source offset commit in one Kafka transaction
-        props.put("exactly.once.source.support", "enabled");
+        // production setting for the outbox: an event, its state record and the source offset commit in one Kafka transaction;
+        // -Dsandbox.exactly.once=false runs the worker at-least-once (a failsafe execution does)
+        props.put("exactly.once.source.support", exactlyOnce() ? "enabled" : "disabled");
         props.putAll(overrides);
         Path workerProperties = workDir.resolve("worker.properties");
         try (var out = Files.newBufferedWriter(workerProperties)) {
@@ -108,6 +109,11 @@ public final class ConnectWorker implements AutoCloseable {
         System.out.printf("[sandbox] Connect worker on %s (pid %d), ready in %d ms, plugin.path %s, log %s%n",
                 worker.restUrl(), process.pid(), (System.nanoTime() - started) / 1_000_000, pluginPath, log);
         return worker;
+    }
+
+    /** Whether the sandbox's worker runs with {@code exactly.once.source.support=enabled} (the default). */
+    public static boolean exactlyOnce() {
+        return Boolean.parseBoolean(System.getProperty("sandbox.exactly.once", "true"));
     }
 
     /** Kafka's runtime, as the build resolved it; nothing of the plugin. */

@@ -33,6 +33,9 @@ public interface OutboxEnvironment {
     /** The broker, as the test reaches it. */
     KafkaReader kafka();
 
+    /** Whether the worker runs with {@code exactly.once.source.support=enabled}. */
+    boolean exactlyOnce();
+
     /** Configuration for Apicurio's own deserializer reading this registry, when the registry is Apicurio. */
     Optional<Map<String, Object>> apicurioDeserializerConfig();
 

@@ -44,6 +44,11 @@ public final class Sandbox implements BeforeAllCallback {
         }
 
         @Override
+        public boolean exactlyOnce() {
+            return ConnectWorker.exactlyOnce();
+        }
+
+        @Override
         public RegistryRest registry() {
             return schemaRegistry.rest();
         }
