@@ -71,7 +71,11 @@ public class OutboxConnector extends SourceConnector {
         List<ConfigValue> ours = OutboxConnectorConfig.CONFIG_DEF.validate(props);
         boolean delegateKnown = ours.stream().filter(v -> v.name().equals(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS))
                 .allMatch(v -> v.errorMessages().isEmpty());
-        List<ConfigValue> values = new ArrayList<>(delegateKnown ? delegateFor(props).validate(props).configValues() : List.of());
+        // errors in our own keys are reported on those keys, so the delegate is built without parsing them
+        List<ConfigValue> values = new ArrayList<>(delegateKnown
+                ? instantiate(props.getOrDefault(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, OutboxConnectorConfig.DEFAULT_DELEGATE))
+                        .validate(props).configValues()
+                : List.of());
         values.addAll(ours);
         return new Config(values);
     }

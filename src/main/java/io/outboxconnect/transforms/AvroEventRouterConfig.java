@@ -77,7 +77,8 @@ public final class AvroEventRouterConfig extends AbstractConfig {
 
     public AvroEventRouterConfig(Map<String, ?> originals) {
         super(CONFIG_DEF, originals, false);
-        for (String placement : getList(FIELDS_ADDITIONAL_PLACEMENT) == null ? List.<String>of() : getList(FIELDS_ADDITIONAL_PLACEMENT)) {
+        List<String> placements = getList(FIELDS_ADDITIONAL_PLACEMENT);
+        for (String placement : placements == null ? List.<String>of() : placements) {
             String[] parts = placement.split(":");
             if (parts.length > 1 && parts[1].trim().equalsIgnoreCase("envelope")) {
                 throw new ConfigException(FIELDS_ADDITIONAL_PLACEMENT, placement,

@@ -1,0 +1,89 @@
+package io.outboxconnect.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.junit.jupiter.api.Test;
+
+class OutboxConnectorTest {
+
+    /** Stands in for a Debezium connector: one required key, exactly-once supported. */
+    public static final class StubDebeziumConnector extends SourceConnector {
+        @Override
+        public void start(Map<String, String> props) {
+        }
+
+        @Override
+        public Class<? extends Task> taskClass() {
+            return OutboxConnectorTaskTest.RecordingTask.class;
+        }
+
+        @Override
+        public List<Map<String, String>> taskConfigs(int maxTasks) {
+            return List.of(Map.of("slot.name", "s1"));
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public ConfigDef config() {
+            return new ConfigDef().define("slot.name", ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "slot");
+        }
+
+        @Override
+        public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
+            return ExactlyOnceSupport.SUPPORTED;
+        }
+
+        @Override
+        public String version() {
+            return "stub";
+        }
+    }
+
+    private static ConfigValue value(List<ConfigValue> values, String name) {
+        return values.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void validateReportsTheDelegatesAndOurErrorsOnTheirKeys() {
+        Map<String, String> props = Map.of(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, StubDebeziumConnector.class.getName(),
+                OutboxConnectorConfig.STREAMS, "event,audit");
+
+        List<ConfigValue> values = new OutboxConnector().validate(props).configValues();
+
+        assertThat(value(values, "slot.name").errorMessages()).isNotEmpty();
+        assertThat(value(values, OutboxConnectorConfig.STREAMS).errorMessages()).anySatisfy(m -> assertThat(m).contains("audit"));
+    }
+
+    @Test
+    void tasksRunTheDelegatesTaskAndExactlyOnceSupportIsTheDelegates() {
+        Map<String, String> props = Map.of(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, StubDebeziumConnector.class.getName());
+        OutboxConnector connector = new OutboxConnector();
+        connector.start(props);
+
+        assertThat(connector.taskClass()).isEqualTo(OutboxConnectorTask.class);
+        assertThat(connector.taskConfigs(1)).singleElement().satisfies(c -> {
+            assertThat(c).containsEntry("slot.name", "s1");
+            assertThat(c).containsEntry(OutboxConnectorConfig.DELEGATE_TASK_CLASS, OutboxConnectorTaskTest.RecordingTask.class.getName());
+        });
+        assertThat(connector.exactlyOnceSupport(props)).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+        connector.stop();
+    }
+
+    @Test
+    void configHoldsPostgresConnectorsKeysAndOurs() {
+        ConfigDef def = new OutboxConnector().config();
+
+        assertThat(def.names()).contains("database.hostname", "slot.name", "plugin.name", OutboxConnectorConfig.STREAMS, OutboxConnectorConfig.TABLES);
+    }
+}
