@@ -37,6 +37,7 @@ public class OutboxConnectorTask extends SourceTask {
     private SourceTaskContext taskContext;
     private SourceTask delegate;
     private List<OutboxStream> streams;
+    private String rowStreams;
     private List<Pattern> tables;
     /** Copies in flight → the Debezium record and how many of its copies are not yet acknowledged. */
     private final Map<SourceRecord, Pending> inFlight = new IdentityHashMap<>();
@@ -61,6 +62,7 @@ public class OutboxConnectorTask extends SourceTask {
     public void start(Map<String, String> props) {
         OutboxConnectorConfig config = new OutboxConnectorConfig(props);
         streams = config.streams();
+        rowStreams = String.join(",", streams.stream().map(OutboxStream::value).toList());
         tables = config.tables();
         String taskClass = props.get(OutboxConnectorConfig.DELEGATE_TASK_CLASS);
         if (taskClass == null) {
@@ -93,6 +95,7 @@ public class OutboxConnectorTask extends SourceTask {
                 for (OutboxStream stream : streams) {
                     Headers headers = record.headers().duplicate();
                     headers.addString(OutboxStream.HEADER, stream.value());
+                    headers.addString(OutboxStream.ROW_HEADER, rowStreams);
                     SourceRecord copy = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
                             record.valueSchema(), record.value(), record.timestamp(), headers);
                     inFlight.put(copy, pending);

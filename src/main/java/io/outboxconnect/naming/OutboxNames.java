@@ -20,6 +20,8 @@ public final class OutboxNames {
 
     public static final String DEFAULT_EVENT_TOPIC_FORMAT = "{env}.{domain}.{aggregate}_event.{cluster}.{version}";
     public static final String DEFAULT_STATE_TOPIC_FORMAT = "{env}.{domain}.{aggregate}.{cluster}.{version}";
+    /** One dead-letter topic per domain's outbox: a bad row may not even name a valid aggregate. */
+    public static final String DEFAULT_DEAD_LETTER_TOPIC_FORMAT = "{env}.{domain}.outbox_dlq.{cluster}.{version}";
 
     /** snake_case identifier: what seed 000 asks for domain and aggregate names. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
@@ -61,6 +63,14 @@ public final class OutboxNames {
     /** The log-compacted latest-state topic of an aggregate, e.g. {@code public.commerce.order.c1.v1}. */
     public String stateTopic(String aggregate) {
         return format(stateTopicFormat, aggregate);
+    }
+
+    /**
+     * The dead-letter topic named by {@code format} (see {@link #requireDeadLetterTopicFormat}), e.g.
+     * {@code public.commerce.outbox_dlq.c1.v1}.
+     */
+    public String deadLetterTopic(String format) {
+        return expand(requireDeadLetterTopicFormat("dead-letter topic format", format), null);
     }
 
     /** The registry subject of a topic's values under TopicNameStrategy. */
@@ -159,6 +169,21 @@ public final class OutboxNames {
      * @throws IllegalArgumentException naming what is wrong
      */
     public static String requireTopicFormat(String what, String format) {
+        return checkTopicFormat(what, format, true);
+    }
+
+    /**
+     * Checks a dead-letter topic format: the placeholders of a topic format except {@code {aggregate}},
+     * since the row that goes there may not name a usable aggregate.
+     *
+     * @return the format
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static String requireDeadLetterTopicFormat(String what, String format) {
+        return checkTopicFormat(what, format, false);
+    }
+
+    private static String checkTopicFormat(String what, String format, boolean perAggregate) {
         Objects.requireNonNull(format, what);
         Matcher m = PLACEHOLDER.matcher(format);
         boolean hasAggregate = false;
@@ -170,8 +195,11 @@ public final class OutboxNames {
             }
             hasAggregate |= name.equals("aggregate");
         }
-        if (!hasAggregate) {
+        if (perAggregate && !hasAggregate) {
             throw new IllegalArgumentException("The " + what + " '" + format + "' must contain {aggregate}, so that aggregates never share a topic");
+        }
+        if (!perAggregate && hasAggregate) {
+            throw new IllegalArgumentException("The " + what + " '" + format + "' must not contain {aggregate}: a bad row may not name a usable aggregate");
         }
         String literal = PLACEHOLDER.matcher(format).replaceAll("x");
         if (!literal.matches("[A-Za-z0-9._\\-]+")) {

@@ -35,6 +35,16 @@ public interface RegistryOperations extends AutoCloseable {
 
     boolean isCompatible(String subject, String schemaJson);
 
+    /** HTTP calls made so far, for metrics; 0 where there is no HTTP. */
+    default long httpCalls() {
+        return 0;
+    }
+
+    /** Lookups answered from a cache so far, for metrics. */
+    default long cacheHits() {
+        return 0;
+    }
+
     @Override
     void close();
 }

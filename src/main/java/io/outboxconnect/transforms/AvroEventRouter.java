@@ -1,23 +1,29 @@
 package io.outboxconnect.transforms;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-
-import org.apache.avro.generic.GenericData;
 
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.debezium.data.Envelope;
 import io.debezium.transforms.outbox.EventRouter;
+import io.debezium.transforms.outbox.EventRouterConfigDefinition;
 import io.outboxconnect.naming.OutboxNames;
 import io.outboxconnect.registry.RegistryOperations;
 import io.outboxconnect.registry.SchemaRegistryClient;
@@ -40,7 +46,9 @@ import io.outboxconnect.transforms.StreamSchemas.Resolved;
  * {@code {topic}-value}. It adds an {@code event_type} header. The connector's value converter must
  * pass bytes through ({@code ByteArrayConverter}).
  */
-public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> {
+public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> implements Monitorable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(AvroEventRouter.class);
 
     public static final String OVERVIEW_DOC = "Publish each outbox row as an Avro event envelope (Confluent wire format,"
             + " schema from the registry) on {env}.{domain}.{aggregate}_event.{cluster}.{version}, keyed by aggregate id."
@@ -67,6 +75,16 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     private OutboxNames names;
     private OutboxStream defaultStream;
     private Pattern deleteEventTypes;
+    private DataErrorPolicy policy;
+    private String deadLetterTopic;
+    private int payloadMaxBytes;
+    private String invalidOperationBehavior;
+    private final OutboxMetrics metrics = new OutboxMetrics();
+    private static final List<OutboxStream> EVENT_ONLY = List.of(OutboxStream.EVENT);
+    private static final List<OutboxStream> STATE_ONLY = List.of(OutboxStream.STATE);
+    /** The last row prepared: the connector's copies of one row arrive one after the other. */
+    private Row lastRow;
+    private final Map<String, List<OutboxStream>> rowStreamsByHeader = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AvroEventRouter() {
         this(config -> new SchemaRegistryClient(new SchemaRegistryClientConfig(config.originals())));
@@ -91,6 +109,10 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         names = config.names();
         defaultStream = config.defaultStream();
         deleteEventTypes = config.deleteEventTypes();
+        policy = config.dataErrorPolicy();
+        deadLetterTopic = names.deadLetterTopic(config.getString(AvroEventRouterConfig.ERRORS_DLQ_TOPIC_FORMAT));
+        payloadMaxBytes = config.getInt(AvroEventRouterConfig.PAYLOAD_MAX_BYTES);
+        invalidOperationBehavior = String.valueOf(config.values().get(EventRouterConfigDefinition.OPERATION_INVALID_BEHAVIOR.name())).toLowerCase(java.util.Locale.ROOT);
         AggregateState.UnknownFields unknownFields = AggregateState.UnknownFields.valueOf(
                 config.getString(AvroEventRouterConfig.STATE_UNKNOWN_FIELDS).toUpperCase(java.util.Locale.ROOT));
         String registryUrls = String.join(",", config.getList(SchemaRegistryClientConfig.PREFIX + "url"));
@@ -112,104 +134,256 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                 });
         for (String aggregate : config.getList(AvroEventRouterConfig.SCHEMAS_PRELOAD_AGGREGATES)) {
             for (OutboxStream stream : config.preloadStreams()) {
-                (stream == OutboxStream.EVENT ? events : states).forAggregate(aggregate);
+                try {
+                    (stream == OutboxStream.EVENT ? events : states).forAggregate(aggregate);
+                }
+                catch (StreamSchemas.MissingSchemaException e) {
+                    throw new ConnectException(e.getMessage(), e); // a preloaded aggregate is known: its schema missing is a failed start
+                }
             }
         }
     }
 
     @Override
     public R apply(R record) {
-        if (record.value() != null && !isOutboxChangeEvent(record.valueSchema())) {
+        if (record.value() == null) {
+            return super.apply(record); // a tombstone: EventRouter drops it
+        }
+        if (!isOutboxChangeEvent(record.valueSchema())) {
             return record;
         }
-        Struct change = record.value() == null ? null : (Struct) record.value();
-        Struct row = change == null || !isInsertOrRead(change) ? null : change.getStruct(Envelope.FieldName.AFTER);
-        String eventId = row == null ? null : requireText(record, null, row, eventIdColumn);
-        if (row != null) {
-            // EventRouter would fail on these with a NullPointerException: name the record and the column instead
-            requireText(record, eventId, row, aggregateTypeColumn);
-            requireText(record, eventId, row, aggregateIdColumn);
+        Struct change = (Struct) record.value();
+        String op = change.getString(Envelope.FieldName.OPERATION);
+        if (Envelope.Operation.UPDATE.code().equals(op)) {
+            return unexpectedUpdate(record, change);
+        }
+        if (Envelope.Operation.DELETE.code().equals(op)) {
+            metrics.ignored("delete"); // deleting the row in its own transaction is the recommended clean-up
+            return null;
+        }
+        if (!Envelope.Operation.CREATE.code().equals(op) && !Envelope.Operation.READ.code().equals(op)) {
+            return super.apply(record);
         }
 
-        OutboxStream stream;
+        OutboxStream stream = streamOf(record);
+        List<OutboxStream> rowStreams = rowStreamsOf(record, stream);
+        Row row = row(record, change, rowStreams);
+        if (row.failure != null) {
+            return badData(record, row, stream, rowStreams);
+        }
+        R routed;
         try {
-            stream = OutboxStream.of(record, defaultStream);
-        }
-        catch (IllegalArgumentException e) {
-            throw new DataException(describe(record, eventId) + ": " + e.getMessage());
-        }
-        R routed = super.apply(record);
-        if (routed == null || routed == record || row == null) {
-            return routed;
-        }
-        routed.headers().remove(OutboxStream.HEADER);
-
-        String aggregate = routed.topic();
-        if (!OutboxNames.isTopicSegment(aggregate)) {
-            throw new DataException(describe(record, eventId) + ": column '" + aggregateTypeColumn + "': the aggregate type '" + aggregate
-                    + "' cannot be part of a topic name: it must hold only letters, digits, '_' and '-'");
-        }
-        String aggregateId = String.valueOf(routed.key());
-        String eventType = requireText(record, eventId, row, eventTypeColumn);
-        return stream == OutboxStream.EVENT
-                ? event(record, routed, change, row, eventId, aggregate, aggregateId, eventType)
-                : state(record, routed, change, row, eventId, aggregate, aggregateId, eventType);
-    }
-
-    private R event(R record, R routed, Struct change, Struct row, String eventId, String aggregate, String aggregateId, String eventType) {
-        Resolved<EventEnvelope> events = this.events.forAggregate(aggregate);
-        if (!events.shape().isEventType(eventType)) {
-            throw new DataException(describe(record, eventId) + " of aggregate '" + aggregate + "' (id " + aggregateId + "): column '"
-                    + eventTypeColumn + "' holds '" + eventType + "', which is not an event type of "
-                    + events.shape().schema().getField("event_type").schema().getFullName() + " " + events.shape().eventTypes());
-        }
-        long eventDate = eventDateMicros(record, eventId, change, row);
-        String json = payload(record, eventId, row);
-        String eventData;
-        try {
-            eventData = EventData.compactObject(payloadColumn, json);
+            routed = super.apply(record);
         }
         catch (DataException e) {
-            throw new DataException(describe(record, eventId) + ": " + e.getMessage());
+            row.fail(e, stream, describe(record, row.eventId));
+            return badData(record, row, stream, rowStreams);
         }
-
-        byte[] value = events.writer().write(events.shape().record(eventId, aggregate, aggregateId, eventType, eventDate, eventData));
-        routed.headers().addString(EVENT_TYPE_HEADER, eventType);
-        return routed.newRecord(events.topic(), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
-                Schema.BYTES_SCHEMA, value, Math.floorDiv(eventDate, 1_000L), routed.headers());
-    }
-
-    /** The aggregate's latest state: the typed aggregate record, or a tombstone when the event type deletes it. */
-    private R state(R record, R routed, Struct change, Struct row, String eventId, String aggregate, String aggregateId, String eventType) {
-        long eventDate = eventDateMicros(record, eventId, change, row);
-        routed.headers().addString(EVENT_TYPE_HEADER, eventType);
-        long timestamp = Math.floorDiv(eventDate, 1_000L);
-        if (deleteEventTypes.matcher(eventType).matches()) {
-            return routed.newRecord(names.stateTopic(aggregate), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
+        if (routed == null) {
+            return null;
+        }
+        routed.headers().remove(OutboxStream.HEADER);
+        routed.headers().remove(OutboxStream.ROW_HEADER);
+        routed.headers().addString(EVENT_TYPE_HEADER, row.eventType);
+        long timestamp = Math.floorDiv(row.eventDate, 1_000L);
+        if (stream == OutboxStream.EVENT) {
+            metrics.event(row.aggregate, row.eventType);
+            metrics.eventAgeMillis(System.currentTimeMillis() - timestamp);
+            return routed.newRecord(row.eventTopic, routed.kafkaPartition(), Schema.STRING_SCHEMA, row.aggregateId,
+                    Schema.BYTES_SCHEMA, row.event, timestamp, routed.headers());
+        }
+        if (row.state == null) {
+            metrics.tombstone(row.aggregate, row.eventType);
+            return routed.newRecord(row.stateTopic, routed.kafkaPartition(), Schema.STRING_SCHEMA, row.aggregateId,
                     null, null, timestamp, routed.headers());
         }
-        Resolved<AggregateState> state = states.forAggregate(aggregate);
-        String json = payload(record, eventId, row);
-        GenericData.Record aggregateRecord;
-        try {
-            aggregateRecord = state.shape().read(json);
-        }
-        catch (AggregateMappingException e) {
-            throw new DataException(describe(record, eventId) + " of aggregate '" + aggregate + "' (id " + aggregateId + "): column '"
-                    + payloadColumn + "' does not fit " + state.shape().schema().getFullName() + ": " + e.getMessage(), e);
-        }
-        return routed.newRecord(state.topic(), routed.kafkaPartition(), Schema.STRING_SCHEMA, aggregateId,
-                Schema.BYTES_SCHEMA, state.writer().write(aggregateRecord), timestamp, routed.headers());
+        metrics.state(row.aggregate, row.eventType);
+        return routed.newRecord(row.stateTopic, routed.kafkaPartition(), Schema.STRING_SCHEMA, row.aggregateId,
+                Schema.BYTES_SCHEMA, row.state, timestamp, routed.headers());
     }
 
-    private String payload(R record, String eventId, Struct row) {
+    /**
+     * What one outbox row becomes on every stream it is published to, or why it cannot be published.
+     * Computed once for all the row's streams, so that a row bad for one stream is published on
+     * none, and kept for the row's next copy, which the connector emits right after.
+     */
+    private static final class Row {
+        final Struct change;
+        final List<OutboxStream> streams;
+        String eventId;
+        String aggregate;
+        String aggregateId;
+        String eventType;
+        long eventDate;
+        String eventTopic;
+        String stateTopic;
+        byte[] event;
+        /** The state record's value; null for a tombstone. */
+        byte[] state;
+        /** The aggregate record the payload is read into, named when it does not fit. */
+        String mappingTarget;
+        DataException failure;
+        OutboxStream failedStream;
+        String reason;
+
+        Row(Struct change, List<OutboxStream> streams) {
+            this.change = change;
+            this.streams = streams;
+        }
+
+        void fail(DataException e, OutboxStream stream, String describedRow) {
+            failure = e;
+            failedStream = stream;
+            reason = describedRow + (aggregate == null ? "" : " of aggregate '" + aggregate + "'" + (aggregateId == null ? "" : " (id " + aggregateId + ")"))
+                    + (stream == null ? "" : ", " + stream.value() + " stream") + ": "
+                    + (e instanceof AggregateMappingException && mappingTarget != null ? "the payload does not fit " + mappingTarget + ": " : "")
+                    + e.getMessage();
+        }
+    }
+
+    private Row row(R record, Struct change, List<OutboxStream> rowStreams) {
+        Row cached = lastRow;
+        if (cached != null && cached.change == change && cached.streams.equals(rowStreams)) {
+            return cached;
+        }
+        Row row = new Row(change, rowStreams);
+        Struct after = change.getStruct(Envelope.FieldName.AFTER);
+        OutboxStream current = null;
+        try {
+            row.eventId = requireText(after, eventIdColumn);
+            row.aggregateId = requireText(after, aggregateIdColumn);
+            row.aggregate = requireText(after, aggregateTypeColumn);
+            if (!OutboxNames.isTopicSegment(row.aggregate)) {
+                throw new DataException("column '" + aggregateTypeColumn + "': the aggregate type '" + row.aggregate
+                        + "' cannot be part of a topic name: it must hold only letters, digits, '_' and '-'");
+            }
+            row.eventType = requireText(after, eventTypeColumn);
+            row.eventDate = eventDateMicros(change, after);
+            String json = payload(after);
+            long start = System.nanoTime();
+            for (OutboxStream stream : rowStreams) {
+                current = stream;
+                if (stream == OutboxStream.EVENT) {
+                    Resolved<EventEnvelope> envelope = events.forAggregate(row.aggregate);
+                    if (!envelope.shape().isEventType(row.eventType)) {
+                        throw new DataException("column '" + eventTypeColumn + "' holds '" + row.eventType + "', which is not an event type of "
+                                + envelope.shape().schema().getField("event_type").schema().getFullName() + " " + envelope.shape().eventTypes());
+                    }
+                    row.eventTopic = envelope.topic();
+                    row.event = envelope.writer().write(envelope.shape().record(row.eventId, row.aggregate, row.aggregateId, row.eventType,
+                            row.eventDate, EventData.compactObject(payloadColumn, json)));
+                }
+                else {
+                    row.stateTopic = names.stateTopic(row.aggregate);
+                    if (!deleteEventTypes.matcher(row.eventType).matches()) {
+                        Resolved<AggregateState> state = states.forAggregate(row.aggregate);
+                        row.mappingTarget = state.shape().schema().getFullName();
+                        row.state = state.writer().write(state.shape().read(json));
+                    }
+                }
+            }
+            metrics.serializationNanos(System.nanoTime() - start);
+        }
+        catch (DataException e) {
+            row.fail(e, current == null ? rowStreams.get(0) : current, describe(record, row.eventId));
+        }
+        lastRow = row;
+        return row;
+    }
+
+    /** A row that cannot be published: reported once, by its first copy, as the policy says. */
+    private R badData(R record, Row row, OutboxStream stream, List<OutboxStream> rowStreams) {
+        if (stream != rowStreams.get(0)) {
+            return null; // the row's first copy reported it; a bad row is published on no stream
+        }
+        metrics.deadLetter(row.aggregate, row.eventType);
+        switch (policy) {
+            case FAIL:
+                throw new DataException(row.reason + " (" + AvroEventRouterConfig.ERRORS_DATA_POLICY + "=fail)", row.failure);
+            case LOG:
+                LOGGER.warn("{}; skipped, not published ({}=log)", row.reason, AvroEventRouterConfig.ERRORS_DATA_POLICY);
+                return null;
+            default:
+                LOGGER.warn("{}; sent to the dead-letter topic {}", row.reason, deadLetterTopic);
+                Struct after = row.change.getStruct(Envelope.FieldName.AFTER);
+                Struct source = sourceOf(record);
+                DeadLetters.Failure failure = new DeadLetters.Failure(row.reason, row.failure, tableOf(source), lsnOf(source), row.eventId,
+                        row.eventType, row.aggregate, row.failedStream);
+                Object key = after.schema().field(aggregateIdColumn) == null ? null : after.get(aggregateIdColumn);
+                String keyText = key == null || key.toString().isEmpty() ? null : key.toString();
+                return record.newRecord(deadLetterTopic, null, Schema.OPTIONAL_STRING_SCHEMA, keyText,
+                        Schema.BYTES_SCHEMA, DeadLetters.rowJson(after), record.timestamp(), DeadLetters.headers(failure));
+        }
+    }
+
+    /** An UPDATE of an outbox row is not an event; EventRouter would log the whole record, payload included. */
+    private R unexpectedUpdate(R record, Struct change) {
+        metrics.ignored("update");
+        Struct after = change.getStruct(Envelope.FieldName.AFTER);
+        Object eventId = after == null || after.schema().field(eventIdColumn) == null ? null : after.get(eventIdColumn);
+        String what = "Unexpected update of an outbox row: " + describe(record, eventId == null ? null : eventId.toString())
+                + "; outbox rows are insert-only";
+        switch (invalidOperationBehavior) {
+            case "fatal":
+                throw new ConnectException(what + " (table.op.invalid.behavior=fatal)");
+            case "error":
+                LOGGER.error("{}; ignored", what);
+                return null;
+            default:
+                LOGGER.warn("{}; ignored", what);
+                return null;
+        }
+    }
+
+    /** The stream this record is for: its mark, or the configured default without one. */
+    private OutboxStream streamOf(ConnectRecord<?> record) {
+        try {
+            return OutboxStream.of(record, defaultStream);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ConnectException("Record on topic " + record.topic() + ": " + e.getMessage());
+        }
+    }
+
+    /** The streams the row is published to: all the connector's, or just this record's on its own. */
+    private List<OutboxStream> rowStreamsOf(ConnectRecord<?> record, OutboxStream stream) {
+        Header header = record.headers().lastWithName(OutboxStream.ROW_HEADER);
+        if (header == null || header.value() == null) {
+            return stream == OutboxStream.EVENT ? EVENT_ONLY : STATE_ONLY;
+        }
+        String value = header.value().toString();
+        List<OutboxStream> streams = rowStreamsByHeader.get(value);
+        if (streams == null) {
+            try {
+                streams = java.util.Arrays.stream(value.split(",")).map(OutboxStream::parse).toList();
+            }
+            catch (IllegalArgumentException e) {
+                throw new ConnectException("Record on topic " + record.topic() + ": header " + OutboxStream.ROW_HEADER + ": " + e.getMessage());
+            }
+            rowStreamsByHeader.put(value, streams);
+        }
+        return streams;
+    }
+
+    private String payload(Struct row) {
         Object payload = row.get(payloadColumn);
         if (!(payload instanceof String json)) {
-            throw new DataException(describe(record, eventId) + ": column '" + payloadColumn + "' is "
+            throw new DataException("column '" + payloadColumn + "' is "
                     + (payload == null ? "null" : "of type " + row.schema().field(payloadColumn).schema().type())
                     + "; the full aggregate as JSON (jsonb, json or text) is required");
         }
+        long bytes = EventData.utf8Length(json, payloadMaxBytes);
+        if (bytes > payloadMaxBytes) {
+            throw new DataException("column '" + payloadColumn + "' holds " + bytes + " bytes, over " + AvroEventRouterConfig.PAYLOAD_MAX_BYTES
+                    + "=" + payloadMaxBytes);
+        }
+        EventData.requireEncodable(payloadColumn, json);
         return json;
+    }
+
+    @Override
+    public void withPluginMetrics(PluginMetrics pluginMetrics) {
+        metrics.bind(pluginMetrics, () -> registry == null ? 0 : registry.httpCalls(), () -> registry == null ? 0 : registry.cacheHits());
     }
 
     @Override
@@ -248,56 +422,63 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         return known;
     }
 
-    private static boolean isInsertOrRead(Struct change) {
-        String op = change.getString(Envelope.FieldName.OPERATION);
-        return Envelope.Operation.CREATE.code().equals(op) || Envelope.Operation.READ.code().equals(op);
-    }
-
-    private long eventDateMicros(R record, String eventId, Struct change, Struct row) {
+    private long eventDateMicros(Struct change, Struct row) {
         Field column = row.schema().field(eventDateColumn);
         Long micros;
         try {
             micros = column == null ? null : EventDates.toEpochMicros(eventDateColumn, column.schema(), row.get(column));
         }
-        catch (DataException | ClassCastException | ArithmeticException e) {
-            throw new DataException(describe(record, eventId) + ": " + e.getMessage());
+        catch (ClassCastException | ArithmeticException e) {
+            throw new DataException("column '" + eventDateColumn + "' cannot be read as a timestamp: " + e.getClass().getSimpleName());
         }
         if (micros != null) {
             return micros;
         }
         Long tsMs = change.getInt64(Envelope.FieldName.TIMESTAMP);
         if (tsMs == null) {
-            throw new DataException(describe(record, eventId) + ": no event date: column '" + eventDateColumn + "' is absent or null and the change event has no ts_ms");
+            throw new DataException("no event date: column '" + eventDateColumn + "' is absent or null and the change event has no ts_ms");
         }
         return tsMs * 1_000L;
     }
 
-    private String requireText(R record, String eventId, Struct row, String column) {
+    private static String requireText(Struct row, String column) {
         Field field = row.schema().field(column);
         Object value = field == null ? null : row.get(field);
         String text = value == null ? null : value.toString();
         if (text == null || text.isEmpty()) {
-            throw new DataException(describe(record, eventId) + ": column '" + column + "' is " + (field == null ? "absent" : value == null ? "null" : "empty"));
+            throw new DataException("column '" + column + "' is " + (field == null ? "absent" : value == null ? "null" : "empty"));
         }
         return text;
+    }
+
+    private static Struct sourceOf(ConnectRecord<?> record) {
+        return record.value() instanceof Struct change && change.schema().field(Envelope.FieldName.SOURCE) != null
+                ? change.getStruct(Envelope.FieldName.SOURCE) : null;
+    }
+
+    private static String tableOf(Struct source) {
+        if (source == null || source.schema().field("table") == null) {
+            return null;
+        }
+        Field schema = source.schema().field("schema");
+        return (schema != null && source.get(schema) != null ? source.get(schema) + "." : "") + source.get("table");
+    }
+
+    private static String lsnOf(Struct source) {
+        Field lsn = source == null ? null : source.schema().field("lsn");
+        return lsn == null || source.get(lsn) == null ? null : source.get(lsn).toString();
     }
 
     /** Names the outbox row for an error message: event id, table and position, never the payload. */
     private static String describe(ConnectRecord<?> record, String eventId) {
         StringBuilder out = new StringBuilder("Outbox event ").append(eventId == null ? "(no event id)" : eventId);
-        Struct source = record.value() instanceof Struct change && change.schema().field(Envelope.FieldName.SOURCE) != null
-                ? change.getStruct(Envelope.FieldName.SOURCE) : null;
+        Struct source = sourceOf(record);
         if (source != null) {
-            Field schema = source.schema().field("schema");
-            Field table = source.schema().field("table");
-            Field lsn = source.schema().field("lsn");
-            out.append(" from table ");
-            if (schema != null && source.get(schema) != null) {
-                out.append(source.get(schema)).append('.');
-            }
-            out.append(table == null ? "?" : source.get(table));
-            if (lsn != null && source.get(lsn) != null) {
-                out.append(" (lsn ").append(source.get(lsn)).append(')');
+            String table = tableOf(source);
+            out.append(" from table ").append(table == null ? "?" : table);
+            String lsn = lsnOf(source);
+            if (lsn != null) {
+                out.append(" (lsn ").append(lsn).append(')');
             }
         }
         out.append(" on topic ").append(record.topic());

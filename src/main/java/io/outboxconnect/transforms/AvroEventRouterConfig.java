@@ -39,6 +39,11 @@ public final class AvroEventRouterConfig extends AbstractConfig {
     public static final String NAMING_EVENT_TOPIC_FORMAT = "naming.event.topic.format";
     public static final String NAMING_STATE_TOPIC_FORMAT = "naming.state.topic.format";
 
+    public static final String PAYLOAD_MAX_BYTES = "payload.max.bytes";
+
+    public static final String ERRORS_DATA_POLICY = "errors.data.policy";
+    public static final String ERRORS_DLQ_TOPIC_FORMAT = "errors.dlq.topic.format";
+
     public static final String STREAM_DEFAULT = "stream.default";
     public static final String STATE_DELETE_EVENT_TYPES = "state.delete.event.types";
     public static final String STATE_UNKNOWN_FIELDS = "state.unknown.fields";
@@ -55,6 +60,7 @@ public final class AvroEventRouterConfig extends AbstractConfig {
     private static final String GROUP_NAMING = "Naming";
     private static final String GROUP_SCHEMAS = "Schemas";
     private static final String GROUP_STREAMS = "Streams";
+    private static final String GROUP_ERRORS = "Errors";
 
     /** EventRouter keys that keep their meaning and their Debezium definition. */
     private static final List<String> INHERITED = List.of(
@@ -117,6 +123,10 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 "The outbox column holding the aggregate type; its value is {aggregate} in the topic formats and the envelope's aggregate_type."
                         + " Debezium's default is 'aggregatetype'.",
                 GROUP_TABLE, ++order, Width.MEDIUM, "Aggregate type column");
+        def.define(PAYLOAD_MAX_BYTES, Type.INT, 512 * 1024, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                "The largest payload (UTF-8 bytes) the plugin publishes; a larger one is bad data. The default keeps the event, the state"
+                        + " and a dead letter of the row under the producer's default max.request.size (1 MiB).",
+                GROUP_TABLE, ++order, Width.SHORT, "Maximum payload size");
         for (String inherited : INHERITED) {
             def.define(eventRouter.configKeys().get(inherited));
         }
@@ -158,6 +168,19 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         def.define(STATE_UNKNOWN_FIELDS, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "ignore"), Importance.MEDIUM,
                 "What a JSON field that the aggregate schema does not declare does to the state record: 'fail' (bad data) or 'ignore'.",
                 GROUP_STREAMS, ++order, Width.SHORT, "Unknown aggregate fields");
+
+        order = 0;
+        def.define(ERRORS_DATA_POLICY, Type.STRING, DataErrorPolicy.DLQ.value(),
+                ConfigDef.ValidString.in(DataErrorPolicy.DLQ.value(), DataErrorPolicy.FAIL.value(), DataErrorPolicy.LOG.value()), Importance.HIGH,
+                "What a row the plugin cannot publish because of its data does: 'dlq' sends the whole row as JSON, with the reason in"
+                        + " headers, to the dead-letter topic and goes on (neither its event nor its state is published); 'fail' fails the task;"
+                        + " 'log' skips it with a WARN line naming the row and the reason. Registry outages and incompatible schemas are not data:"
+                        + " they are retried and then fail the task, whatever this says.",
+                GROUP_ERRORS, ++order, Width.SHORT, "Bad data policy");
+        def.define(ERRORS_DLQ_TOPIC_FORMAT, Type.STRING, OutboxNames.DEFAULT_DEAD_LETTER_TOPIC_FORMAT, new DeadLetterTopicFormat(), Importance.MEDIUM,
+                "The dead-letter topic, with the placeholders {env}, {domain}, {cluster}, {version} and {company} (not {aggregate}: a bad row"
+                        + " may not name one). Create it with cleanup.policy=delete: a bad row may have no key.",
+                GROUP_ERRORS, ++order, Width.LONG, "Dead-letter topic format");
 
         order = 0;
         def.define(SCHEMAS_AUTO_REGISTER, Type.BOOLEAN, false, Importance.MEDIUM,
@@ -214,6 +237,10 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         catch (NumberFormatException e) {
             throw new ConfigException(key, version, "must be 'latest' or a version number (1 or more)");
         }
+    }
+
+    DataErrorPolicy dataErrorPolicy() {
+        return DataErrorPolicy.parse(getString(ERRORS_DATA_POLICY));
     }
 
     OutboxStream defaultStream() {
@@ -309,6 +336,23 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "letters, digits, '_', '-'";
+        }
+    }
+
+    private static final class DeadLetterTopicFormat implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                OutboxNames.requireDeadLetterTopicFormat("dead-letter topic format", (String) value);
+            }
+            catch (IllegalArgumentException | NullPointerException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "topic format without {aggregate}";
         }
     }
 

@@ -52,6 +52,66 @@ final class EventData {
         return out.toString();
     }
 
+    /**
+     * The UTF-8 length of {@code text}, exact when it may exceed {@code limit}; below that, any upper
+     * bound (a char is at most 3 UTF-8 bytes), so the common case costs no pass over the text.
+     */
+    static long utf8Length(String text, int limit) {
+        long upperBound = text.length() * 3L;
+        if (upperBound <= limit) {
+            return upperBound;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            }
+            else if (c < 0x800) {
+                bytes += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            }
+            else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Rejects a payload whose strings hold an unpaired UTF-16 surrogate: UTF-8, and so Avro, cannot
+     * carry one, and it would be replaced by '?' silently. PostgreSQL's text is valid UTF-8, so only
+     * a JSON escape ({@code \ud800}) can produce one; a payload without escapes is not parsed here.
+     */
+    static void requireEncodable(String column, String json) {
+        if (json.indexOf("\\u") < 0) {
+            return;
+        }
+        try (JsonParser parser = JSON.createParser(json)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) {
+                    String text = parser.getText();
+                    for (int i = 0; i < text.length(); i++) {
+                        char c = text.charAt(i);
+                        if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                            i++;
+                        }
+                        else if (Character.isSurrogate(c)) {
+                            throw new DataException("The payload column '" + column + "' holds an unpaired UTF-16 surrogate escape at "
+                                    + parser.getParsingContext().pathAsPointer() + ", which UTF-8 (and so Avro) cannot carry");
+                        }
+                    }
+                }
+            }
+        }
+        catch (IOException e) {
+            return; // not JSON: the stream's own parse reports it
+        }
+    }
+
     private static String describe(JsonToken token) {
         if (token == null) {
             return "no JSON value";

@@ -20,6 +20,11 @@ public enum OutboxStream {
 
     /** The header that marks a change event's stream; the router removes it from what it publishes. */
     public static final String HEADER = "outbox.stream";
+    /**
+     * The header listing every stream the row is emitted to, in emission order ({@code event,state}):
+     * a row bad for one stream is published on none, and its first copy reports it.
+     */
+    public static final String ROW_HEADER = "outbox.streams";
 
     /** Validates a list of streams: at least one, each known, none twice. */
     public static final ConfigDef.Validator LIST_VALIDATOR = new ConfigDef.Validator() {

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 
 import io.outboxconnect.avro.ConfluentAvroWriter;
 import io.outboxconnect.naming.OutboxNames;
@@ -57,6 +57,14 @@ final class StreamSchemas<T> {
     private final String source;
     private final Contract<T> contract;
     private final Map<String, Resolved<T>> byAggregate = new HashMap<>();
+    /** Aggregates the registry had no schema for, until when: bad rows naming one must not cost a registry call each. */
+    private final Map<String, Missing> missing = new HashMap<>();
+
+    private record Missing(MissingSchemaException error, long untilNanos) {
+    }
+
+    /** How long a missing schema is remembered before the registry is asked again. */
+    static final long MISSING_SCHEMA_RETRY_NANOS = 30_000_000_000L;
 
     StreamSchemas(RegistryOperations registry, String registryUrls, OutboxNames names, boolean autoRegister, Settings settings, Contract<T> contract) {
         this.registry = registry;
@@ -71,10 +79,33 @@ final class StreamSchemas<T> {
     Resolved<T> forAggregate(String aggregate) {
         Resolved<T> resolved = byAggregate.get(aggregate);
         if (resolved == null) {
-            resolved = resolve(aggregate);
+            Missing known = missing.get(aggregate);
+            if (known != null && System.nanoTime() - known.untilNanos() < 0) {
+                throw known.error();
+            }
+            try {
+                resolved = resolve(aggregate);
+            }
+            catch (MissingSchemaException e) {
+                missing.put(aggregate, new Missing(e, System.nanoTime() + MISSING_SCHEMA_RETRY_NANOS));
+                throw e;
+            }
+            missing.remove(aggregate);
             byAggregate.put(aggregate, resolved);
         }
         return resolved;
+    }
+
+    /**
+     * The registry holds no schema for an aggregate type: bad data when a row names it (a typo, an
+     * aggregate nobody registered), a failed start when the aggregate is preloaded.
+     */
+    static final class MissingSchemaException extends DataException {
+        private static final long serialVersionUID = 1L;
+
+        MissingSchemaException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private Resolved<T> resolve(String aggregate) {
@@ -105,7 +136,7 @@ final class StreamSchemas<T> {
             return pinned == null ? registry.latest(subject) : registry.version(subject, pinned);
         }
         catch (SubjectNotFoundException | SchemaNotFoundException e) {
-            throw new ConnectException("No " + settings.what() + " schema for aggregate '" + aggregate + "': the registry at " + registryUrls
+            throw new MissingSchemaException("No " + settings.what() + " schema for aggregate '" + aggregate + "': the registry at " + registryUrls
                     + " has no " + (pinned == null ? "version" : "version " + pinned) + " of subject '" + subject + "'."
                     + " Register the schema (e.g. schemas/" + names.domain() + "/" + names.expand(settings.avscFileName(), aggregate)
                     + ") before starting the connector: POST {\"schema\": \"<the .avsc as a JSON string>\"} to " + firstUrl()
@@ -119,7 +150,7 @@ final class StreamSchemas<T> {
             return registry.lookup(subject, schemaJson);
         }
         catch (SubjectNotFoundException | SchemaNotFoundException e) {
-            throw new ConnectException("The " + settings.what() + " schema of aggregate '" + aggregate + "' from " + describedSource
+            throw new MissingSchemaException("The " + settings.what() + " schema of aggregate '" + aggregate + "' from " + describedSource
                     + " is not registered under subject '" + subject + "' at " + registryUrls + ". Register it before starting the connector"
                     + " (POST it to " + firstUrl() + "/subjects/" + subject + "/versions), or set "
                     + AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER + "=true in development.", e);

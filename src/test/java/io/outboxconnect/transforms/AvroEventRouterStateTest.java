@@ -17,6 +17,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -181,11 +182,12 @@ class AvroEventRouterStateTest {
     }
 
     @Test
-    void anUnknownStreamMarkIsBadData() {
+    void anUnknownStreamMarkFailsTheTaskItIsNotData() {
         SourceRecord record = OutboxChangeEvents.seed000().row().inserted();
         record.headers().addString(OutboxStream.HEADER, "audit");
 
-        assertThatThrownBy(() -> stateRouter().apply(record)).isInstanceOf(DataException.class).hasMessageContaining("'audit'");
+        assertThatThrownBy(() -> stateRouter().apply(record)).isInstanceOf(ConnectException.class).isNotInstanceOf(DataException.class)
+                .hasMessageContaining("'audit'");
     }
 
 }

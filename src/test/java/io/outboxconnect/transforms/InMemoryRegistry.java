@@ -27,10 +27,20 @@ final class InMemoryRegistry implements RegistryOperations {
     private final AtomicInteger nextId = new AtomicInteger(1);
     final AtomicInteger calls = new AtomicInteger();
     boolean closed;
+    /** When set, every call fails with it: an outage or a refusal of the registry. */
+    volatile java.util.function.Supplier<RuntimeException> fault;
+
+    private void called() {
+        calls.incrementAndGet();
+        java.util.function.Supplier<RuntimeException> f = fault;
+        if (f != null) {
+            throw f.get();
+        }
+    }
 
     @Override
     public synchronized int register(String subject, String schemaJson) {
-        calls.incrementAndGet();
+        called();
         String form = canonical(schemaJson);
         for (RegisteredSchema existing : subjects.getOrDefault(subject, List.of())) {
             if (canonical(existing.schema()).equals(form)) {
@@ -47,7 +57,7 @@ final class InMemoryRegistry implements RegistryOperations {
 
     @Override
     public synchronized RegisteredSchema lookup(String subject, String schemaJson) {
-        calls.incrementAndGet();
+        called();
         String form = canonical(schemaJson);
         return versionsOf(subject).stream().filter(v -> canonical(v.schema()).equals(form)).findFirst()
                 .orElseThrow(() -> new SchemaNotFoundException("Schema not found under subject " + subject, 404, 40403));
@@ -55,7 +65,7 @@ final class InMemoryRegistry implements RegistryOperations {
 
     @Override
     public synchronized String schemaById(int id) {
-        calls.incrementAndGet();
+        called();
         String schema = byId.get(id);
         if (schema == null) {
             throw new SchemaNotFoundException("No schema with id " + id, 404, 40403);
@@ -65,14 +75,14 @@ final class InMemoryRegistry implements RegistryOperations {
 
     @Override
     public synchronized RegisteredSchema latest(String subject) {
-        calls.incrementAndGet();
+        called();
         List<RegisteredSchema> versions = versionsOf(subject);
         return versions.get(versions.size() - 1);
     }
 
     @Override
     public synchronized RegisteredSchema version(String subject, int version) {
-        calls.incrementAndGet();
+        called();
         List<RegisteredSchema> versions = versionsOf(subject);
         if (version < 1 || version > versions.size()) {
             throw new SubjectNotFoundException("Version " + version + " of subject " + subject + " not found", 404, 40402);
@@ -82,7 +92,7 @@ final class InMemoryRegistry implements RegistryOperations {
 
     @Override
     public synchronized List<Integer> versions(String subject) {
-        calls.incrementAndGet();
+        called();
         return versionsOf(subject).stream().map(RegisteredSchema::version).toList();
     }
 
