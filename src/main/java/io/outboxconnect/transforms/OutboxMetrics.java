@@ -32,6 +32,9 @@ final class OutboxMetrics {
 
     private final String sensorPrefix = "outbox-router-" + INSTANCES.incrementAndGet() + "|";
     private volatile PluginMetrics metrics;
+    static final String NONE = "none";
+    static final String OTHER = "other";
+    private static final int MAX_SENSORS = 512;
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
 
     void bind(PluginMetrics metrics, LongSupplier registryCalls, LongSupplier registryCacheHits) {
@@ -95,8 +98,10 @@ final class OutboxMetrics {
         if (metrics == null) {
             return;
         }
-        String type = eventType == null ? "" : eventType;
-        String agg = aggregate == null ? "" : aggregate;
+        // bad rows can name anything: absent names get a placeholder (JMX rejects empty values), and the tag space is capped
+        boolean full = sensors.size() >= MAX_SENSORS;
+        String type = full ? OTHER : eventType == null || eventType.isEmpty() ? NONE : eventType;
+        String agg = full ? OTHER : aggregate == null || aggregate.isEmpty() ? NONE : aggregate;
         sensor(what + "|" + agg + "|" + type, metrics, () -> {
             LinkedHashMap<String, String> tags = tags("aggregate", agg, "event_type", type);
             return new Stat[] {

@@ -13,7 +13,7 @@ import io.outboxconnect.sandbox.OutboxEnvironment;
 @Testcontainers(disabledWithoutDocker = true)
 @EnabledIfSystemProperty(named = "sandbox", matches = "containers")
 @ExtendWith(ContainerSandbox.class)
-class OutboxPipelineContainersIT extends OutboxStateScenarios {
+class OutboxPipelineContainersIT extends OutboxBadDataScenarios {
 
     @Override
     OutboxEnvironment environment() {

@@ -12,7 +12,7 @@ import io.outboxconnect.sandbox.Sandbox;
 /** The scenarios on the embedded sandbox: local processes, no Docker (the default, {@code -Dsandbox=embedded}). */
 @ExtendWith(Sandbox.class)
 @EnabledIfSystemProperty(named = "sandbox", matches = "embedded")
-class OutboxPipelineIT extends OutboxStateScenarios {
+class OutboxPipelineIT extends OutboxBadDataScenarios {
 
     @Override
     OutboxEnvironment environment() {

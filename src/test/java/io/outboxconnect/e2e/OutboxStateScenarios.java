@@ -172,7 +172,7 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
         }
     }
 
-    private List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Set<String> keys, int expected) {
+    List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Set<String> keys, int expected) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         while (System.nanoTime() < deadline) {

@@ -20,6 +20,7 @@ public final class ConnectWorker implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private WorkerMetrics metrics;
     private final Path workDir;
     private final Path log;
     private final List<String> classpath;
@@ -42,6 +43,7 @@ public final class ConnectWorker implements AutoCloseable {
         Path workDir = SandboxFiles.tempDir("connect-");
         Path log = SandboxFiles.logsDir().resolve("connect.log");
         int port = SandboxFiles.freePort();
+        int jmxPort = SandboxFiles.freePort();
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", "outbox-sandbox-" + port);
@@ -85,6 +87,10 @@ public final class ConnectWorker implements AutoCloseable {
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn",
+                    // metrics are read as an operator's agent would, over JMX, on loopback only
+                    "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
                     "-cp", String.join(java.io.File.pathSeparator, classpath),
                     "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()))
                     .directory(workDir.toFile())
@@ -98,6 +104,7 @@ public final class ConnectWorker implements AutoCloseable {
             throw new UncheckedIOException("Cannot start the Connect worker", e);
         }
         ConnectWorker worker = new ConnectWorker(process, port, workDir, log, classpath);
+        worker.metrics = new WorkerMetrics(jmxPort);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "stop-connect-worker"));
         try {
             worker.awaitReady(Duration.ofSeconds(120));
@@ -141,6 +148,11 @@ public final class ConnectWorker implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The worker's metrics, over JMX. */
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** The worker's REST API. */

@@ -39,6 +39,11 @@ public interface OutboxEnvironment {
     /** Configuration for Apicurio's own deserializer reading this registry, when the registry is Apicurio. */
     Optional<Map<String, Object>> apicurioDeserializerConfig();
 
+    /** The worker's metrics, where the test can reach its JMX (not through a container's network). */
+    default Optional<WorkerMetrics> workerMetrics() {
+        return Optional.empty();
+    }
+
     /** Runs statements in one transaction. */
     default void execute(String... sql) {
         try (Connection c = connectDatabase(); Statement s = c.createStatement()) {

@@ -63,6 +63,11 @@ public final class Sandbox implements BeforeAllCallback {
             return broker.reader();
         }
 
+        @Override
+        public Optional<WorkerMetrics> workerMetrics() {
+            return Optional.of(worker.metrics());
+        }
+
         /** Apicurio's deserializer in Confluent mode: the 4-byte id is the ccompat API's id, Apicurio's content id. */
         @Override
         public Optional<Map<String, Object>> apicurioDeserializerConfig() {

@@ -1,0 +1,232 @@
+package io.outboxconnect.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.outboxconnect.sandbox.WorkerMetrics;
+
+/**
+ * Bad rows among good ones, in the real pipeline: the good ones are all published, in order, on both
+ * streams; every bad one lands on the dead-letter topic exactly once, whole; the connector never
+ * stops; updates and deletes of outbox rows are ignored.
+ */
+abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
+
+    static final String DLQ_TOPIC = "public.commerce.outbox_dlq.c1.v1";
+
+    /** A bad outbox row: what it is, and its columns (aggregate type, aggregate id, event type, payload). */
+    private record BadRow(String kind, String aggregateType, String aggregateId, String eventType, String payload) {
+    }
+
+    private static List<BadRow> catalogue(String orderId) {
+        String good = OrderService.aggregateJson(orderId, "PLACED", new java.math.BigDecimal("20.90"), 0);
+        return List.of(
+                new BadRow("event type not in the enum", "order", orderId, "ORDER_EXPLODED", good),
+                new BadRow("payload is an array", "order", orderId, "ORDER_UPDATED", "[1, 2]"),
+                new BadRow("payload is JSON null", "order", orderId, "ORDER_UPDATED", "null"),
+                new BadRow("payload is a string", "order", orderId, "ORDER_UPDATED", "\"an order\""),
+                new BadRow("empty object", "order", orderId, "ORDER_UPDATED", "{}"),
+                new BadRow("wrong type", "order", orderId, "ORDER_UPDATED", good.replace("\"quantity\": 1", "\"quantity\": \"one\"")),
+                new BadRow("missing required field", "order", orderId, "ORDER_UPDATED", good.replace("\"currency\": \"EUR\", ", "")),
+                new BadRow("unknown field", "order", orderId, "ORDER_UPDATED", good.replace("{\"order_id\"", "{\"loyalty\": 1, \"order_id\"")),
+                new BadRow("int out of range", "order", orderId, "ORDER_UPDATED", good.replace("\"quantity\": 1", "\"quantity\": 3000000000")),
+                new BadRow("unparseable timestamp", "order", orderId, "ORDER_UPDATED", good.replace("\"created_at\": \"2026-01-01T00:00:00Z\"", "\"created_at\": \"soon\"")),
+                new BadRow("decimal scale", "order", orderId, "ORDER_UPDATED", good.replace("\"total_amount\": 20.90", "\"total_amount\": 20.901")),
+                new BadRow("aggregate type without schema", "invoice", orderId, "INVOICE_CREATED", good),
+                new BadRow("aggregate type not a topic segment", "ord.er", orderId, "ORDER_UPDATED", good),
+                new BadRow("empty aggregate id", "order", "", "ORDER_UPDATED", good),
+                new BadRow("empty aggregate type", "", orderId, "ORDER_UPDATED", good),
+                new BadRow("payload over payload.max.bytes", "order", orderId, "ORDER_UPDATED",
+                        good.replace("\"note\": \"revision 0\"", "\"note\": \"" + "x".repeat(600 * 1024) + "\"")));
+    }
+
+    private static String insert(Connection c, BadRow row) throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        try (PreparedStatement outbox = c.prepareStatement("""
+                INSERT INTO commerce_order_outbox (event_id, aggregate_type, aggregate_id, event_type, event_data)
+                VALUES (?::uuid, ?, ?, ?, ?::jsonb)""")) {
+            outbox.setString(1, eventId);
+            outbox.setString(2, row.aggregateType());
+            outbox.setString(3, row.aggregateId());
+            outbox.setString(4, row.eventType());
+            outbox.setString(5, row.payload());
+            outbox.executeUpdate();
+        }
+        return eventId;
+    }
+
+    @Test
+    void badRowsAmongAThousandGoodOnesGoToTheDeadLetterTopicOnceAndTheStreamGoesOn() throws Exception {
+        String connector = ExampleDeployment.deploy(env);
+        int aggregates = 50;
+        int perAggregate = 20;
+        List<String> orderIds = IntStream.range(0, aggregates).mapToObj(i -> OrderService.newOrderId()).toList();
+        List<BadRow> catalogue = catalogue(orderIds.get(0));
+        Map<String, BadRow> bad = new LinkedHashMap<>();
+        List<String> goodEventIds = new ArrayList<>();
+        ConcurrentLinkedQueue<String> notRunning = new ConcurrentLinkedQueue<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                JsonNode status = env.connect().status(connector);
+                List<String> states = new ArrayList<>(List.of(status.path("connector").path("state").asText()));
+                status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
+                if (status.path("tasks").isEmpty() || !states.stream().allMatch("RUNNING"::equals)) {
+                    notRunning.add(status.toString());
+                }
+                sleep(250);
+            }
+        }, "connector-status-watcher");
+        watcher.start();
+        try {
+            try (Connection c = env.connectDatabase()) {
+                c.setAutoCommit(false);
+                int commits = 0;
+                for (int revision = 1; revision <= perAggregate; revision++) {
+                    for (String orderId : orderIds) {
+                        goodEventIds.add(OrderService.write(c, orderId, revision == 1 ? "ORDER_CREATED" : "ORDER_UPDATED", "PLACED", revision));
+                        if (++commits % 60 == 0) {
+                            // one bad row shares the good row's transaction: the good one is still published
+                            BadRow row = catalogue.get(bad.size() % catalogue.size());
+                            bad.put(insert(c, row), row);
+                        }
+                        c.commit();
+                        if (commits % 60 == 30) {
+                            BadRow row = catalogue.get(bad.size() % catalogue.size());
+                            bad.put(insert(c, row), row);
+                            c.commit();
+                        }
+                    }
+                }
+                // outbox rows are insert-only: an update and a delete are ignored, not republished, not dead letters
+                try (PreparedStatement update = c.prepareStatement("UPDATE commerce_order_outbox SET event_type = 'ORDER_SHIPPED' WHERE event_id = ?::uuid");
+                        PreparedStatement delete = c.prepareStatement("DELETE FROM commerce_order_outbox WHERE event_id = ?::uuid")) {
+                    update.setString(1, goodEventIds.get(0));
+                    update.executeUpdate();
+                    delete.setString(1, goodEventIds.get(1));
+                    delete.executeUpdate();
+                }
+                c.commit();
+            }
+            assertThat(bad.values().stream().map(BadRow::kind).collect(Collectors.toSet())).as("every kind of bad row was written")
+                    .hasSize(catalogue.size());
+
+            Set<String> ours = new HashSet<>(orderIds);
+            List<ConsumerRecord<String, byte[]>> events = awaitRecords(EVENTS_TOPIC, ours, goodEventIds.size());
+            List<ConsumerRecord<String, byte[]>> states = awaitRecords(STATE_TOPIC, ours, goodEventIds.size());
+            List<ConsumerRecord<String, byte[]>> deadLetters = awaitDeadLetters(bad.keySet());
+            // the update and delete come after everything; give them time to (not) arrive
+            sleep(2_000);
+            events = awaitRecords(EVENTS_TOPIC, ours, goodEventIds.size());
+
+            assertThat(events.stream().map(r -> header(r, "id")).toList()).as("every good event once, nothing else")
+                    .containsExactlyInAnyOrderElementsOf(goodEventIds);
+            assertThat(states).as("one state record per good row").hasSize(goodEventIds.size());
+            assertThat(revisionsInOrder(events, true)).as("events of each order in commit order").allSatisfy((order, revisions) ->
+                    assertThat(revisions).as(order).isEqualTo(IntStream.rangeClosed(1, perAggregate).boxed().toList()));
+            assertThat(revisionsInOrder(states, false)).as("states of each order in commit order").allSatisfy((order, revisions) ->
+                    assertThat(revisions).as(order).isEqualTo(IntStream.rangeClosed(1, perAggregate).boxed().toList()));
+
+            Map<String, List<ConsumerRecord<String, byte[]>>> byEventId = deadLetters.stream()
+                    .collect(Collectors.groupingBy(r -> String.valueOf(header(r, "outbox.dlq.event.id"))));
+            assertThat(byEventId.keySet()).as("every bad row is a dead letter, and nothing else is").isEqualTo(bad.keySet());
+            for (Map.Entry<String, BadRow> entry : bad.entrySet()) {
+                List<ConsumerRecord<String, byte[]>> letters = byEventId.get(entry.getKey());
+                BadRow row = entry.getValue();
+                assertThat(letters).as("%s: one dead letter", row.kind()).hasSize(1);
+                ConsumerRecord<String, byte[]> letter = letters.get(0);
+                JsonNode original = JSON.readTree(letter.value());
+                assertThat(original.path("event_id").asText()).isEqualTo(entry.getKey());
+                assertThat(original.path("aggregate_type").asText()).isEqualTo(row.aggregateType());
+                assertThat(original.path("event_type").asText()).isEqualTo(row.eventType());
+                assertThat(JSON.readTree(original.path("event_data").asText())).as("%s: the payload, whole", row.kind()).isEqualTo(JSON.readTree(row.payload()));
+                assertThat(original.path("event_date").asText()).as("%s: every column", row.kind()).isNotBlank();
+                assertThat(letter.key()).as("%s: keyed by aggregate id", row.kind()).isEqualTo(row.aggregateId().isEmpty() ? null : row.aggregateId());
+                assertThat(header(letter, "outbox.dlq.reason")).as(row.kind()).contains(entry.getKey()).doesNotContain("xxxxxxxx");
+                assertThat(header(letter, "outbox.dlq.table")).isEqualTo("public.commerce_order_outbox");
+                assertThat(header(letter, "outbox.dlq.stream")).isIn("event", "state");
+            }
+            assertThat(deadLetters.stream().filter(r -> r.key() == null)).as("a row without aggregate id still has its dead letter").isNotEmpty();
+
+            watching.set(false);
+            watcher.join();
+            assertThat(notRunning).as("the connector and its task stayed RUNNING throughout").isEmpty();
+
+            env.workerMetrics().ifPresent(metrics -> assertMetrics(metrics, connector, bad));
+        }
+        finally {
+            watching.set(false);
+            watcher.join();
+        }
+    }
+
+    private void assertMetrics(WorkerMetrics metrics, String connector, Map<String, BadRow> bad) {
+        long exploded = bad.values().stream().filter(r -> r.eventType().equals("ORDER_EXPLODED")).count();
+        Map<Map<String, String>, Double> deadLetters = metrics.plugin(connector, "dead-letters-total");
+        assertThat(deadLetters).as("dead letters by aggregate and event type, read over JMX from the worker")
+                .anySatisfy((tags, value) -> {
+                    assertThat(tags).containsEntry("transformation", "outbox").containsEntry("aggregate", "order")
+                            .containsEntry("event_type", "ORDER_EXPLODED");
+                    assertThat(value).isGreaterThanOrEqualTo(exploded);
+                });
+        assertThat(deadLetters.values().stream().mapToDouble(Double::doubleValue).sum()).isGreaterThanOrEqualTo(bad.size());
+        assertThat(metrics.plugin(connector, "events-total")).anySatisfy((tags, value) -> {
+            assertThat(tags).containsEntry("event_type", "ORDER_UPDATED");
+            assertThat(value).isGreaterThanOrEqualTo(950);
+        });
+        assertThat(metrics.plugin(connector, "states-total").values()).anySatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(950));
+        assertThat(metrics.plugin(connector, "ignored-total")).anySatisfy((tags, value) -> assertThat(tags).containsEntry("operation", "update"));
+        assertThat(metrics.plugin(connector, "serialization-time-ns-avg").values()).anySatisfy(v -> assertThat(v).isPositive());
+        assertThat(metrics.plugin(connector, "event-age-ms-max").values()).anySatisfy(v -> assertThat(v).isPositive());
+        assertThat(metrics.plugin(connector, "registry-cache-hits-total")).isNotEmpty();
+    }
+
+    /** The revisions each order's records carry, in offset order; events carry it in event_data, states in note. */
+    private Map<String, List<Integer>> revisionsInOrder(List<ConsumerRecord<String, byte[]>> records, boolean events) {
+        Map<String, List<Integer>> revisions = new HashMap<>();
+        records.stream().sorted(Comparator.comparingLong(ConsumerRecord::offset)).forEach(r -> {
+            GenericRecord value = decoder.decode(r.value());
+            int revision = events ? OrderService.revisionOf(value.get("event_data").toString())
+                    : Integer.parseInt(value.get("note").toString().substring("revision ".length()));
+            revisions.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(revision);
+        });
+        return revisions;
+    }
+
+    private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> eventIds) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        List<ConsumerRecord<String, byte[]>> letters = List.of();
+        while (System.nanoTime() < deadline) {
+            letters = env.kafka().readToEnd(DLQ_TOPIC, true, Duration.ofSeconds(30)).stream()
+                    .filter(r -> eventIds.contains(header(r, "outbox.dlq.event.id"))).toList();
+            if (letters.size() >= eventIds.size()) {
+                return letters;
+            }
+            sleep(500);
+        }
+        return letters;
+    }
+}
