@@ -3,15 +3,21 @@ package io.outboxconnect.transforms;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router's metrics, registered through the worker's plugin metrics (KIP-877), so they appear
@@ -24,31 +30,59 @@ import org.apache.kafka.common.metrics.stats.Rate;
  * (updates and deletes of outbox rows). Per task: {@code serialization-time-ns-avg/-max} (payload to
  * Avro bytes, per row), {@code event-age-ms-avg/-max} (now − event_date when the event is handed to
  * the producer), {@code registry-calls-total} and {@code registry-cache-hits-total}.
+ *
+ * <p>Metrics never stop the pipeline. When a task is restarted while its previous instance is still
+ * stopping (Connect gives up waiting after {@code task.shutdown.graceful.timeout.ms}), that instance
+ * still holds the same metric names, and registering them again would throw. This instance then
+ * leaves out each metric it cannot register yet and tries it again every {@link #RETRY_INTERVAL_NANOS}
+ * (5 s) while it has something to record, until the old instance is closed; the others it reports at once.
  */
 final class OutboxMetrics {
 
-    /** The worker's Metrics holds sensors by name for all its plugins: each router names its own apart. */
-    private static final java.util.concurrent.atomic.AtomicLong INSTANCES = new java.util.concurrent.atomic.AtomicLong();
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboxMetrics.class);
 
-    private final String sensorPrefix = "outbox-router-" + INSTANCES.incrementAndGet() + "|";
-    private volatile PluginMetrics metrics;
+    /** The worker's Metrics holds sensors by name for all its plugins: each router names its own apart. */
+    private static final AtomicLong INSTANCES = new AtomicLong();
     static final String NONE = "none";
     static final String OTHER = "other";
+    /** Bad rows can name any aggregate and event type: past this many sensors, new names share one. */
     private static final int MAX_SENSORS = 512;
+    static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private static final String SERIALIZATION = "serialization-time";
+    private static final String EVENT_AGE = "event-age";
+    private static final String GAUGES = "registry-gauges";
+
+    private final String sensorPrefix = "outbox-router-" + INSTANCES.incrementAndGet() + "|";
+    private final long retryIntervalNanos;
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
+    private volatile PluginMetrics metrics;
+    private LongSupplier registryCalls;
+    private LongSupplier registryCacheHits;
+    private boolean gaugesAdded;
+    /** Names an earlier instance still holds, by sensor key, with the nanoTime from which to try again. */
+    private final Map<String, Long> heldElsewhere = new ConcurrentHashMap<>();
+    private boolean warned;
+
+    OutboxMetrics() {
+        this(RETRY_INTERVAL_NANOS);
+    }
+
+    OutboxMetrics(long retryIntervalNanos) {
+        this.retryIntervalNanos = retryIntervalNanos;
+    }
 
     void bind(PluginMetrics metrics, LongSupplier registryCalls, LongSupplier registryCacheHits) {
+        this.registryCalls = registryCalls;
+        this.registryCacheHits = registryCacheHits;
         this.metrics = metrics;
-        gauge("registry-calls-total", "HTTP calls made to the schema registry (lookups, registrations, retries).", registryCalls);
-        gauge("registry-cache-hits-total", "Schema lookups answered from the registry client's cache.", registryCacheHits);
-        Sensor serialization = metrics.addSensor(sensorPrefix + "serialization-time");
-        serialization.add(metrics.metricName("serialization-time-ns-avg", "Average time to turn one row's payload into its Avro records, in ns.", tags()), new Avg());
-        serialization.add(metrics.metricName("serialization-time-ns-max", "Longest time to turn one row's payload into its Avro records, in ns.", tags()), new Max());
-        sensors.put("serialization-time", serialization);
-        Sensor age = metrics.addSensor(sensorPrefix + "event-age");
-        age.add(metrics.metricName("event-age-ms-avg", "Average of now minus event_date when an event is handed to the producer, in ms.", tags()), new Avg());
-        age.add(metrics.metricName("event-age-ms-max", "Largest now minus event_date when an event is handed to the producer, in ms.", tags()), new Max());
-        sensors.put("event-age", age);
+        addGauges(metrics);
+        sensor(SERIALIZATION, metrics, () -> new Stat[] {
+            new Stat("serialization-time-ns-avg", "Average time to turn one row's payload into its Avro records, in ns.", tags(), new Avg()),
+            new Stat("serialization-time-ns-max", "Longest time to turn one row's payload into its Avro records, in ns.", tags(), new Max())});
+        sensor(EVENT_AGE, metrics, () -> new Stat[] {
+            new Stat("event-age-ms-avg", "Average of now minus event_date when an event is handed to the producer, in ms.", tags(), new Avg()),
+            new Stat("event-age-ms-max", "Largest now minus event_date when an event is handed to the producer, in ms.", tags(), new Max())});
     }
 
     void event(String aggregate, String eventType) {
@@ -72,25 +106,25 @@ final class OutboxMetrics {
         if (metrics == null) {
             return;
         }
-        sensor("ignored|" + operation, metrics, () -> {
-            LinkedHashMap<String, String> tags = tags("operation", operation);
-            return new Stat[] {new Stat("ignored-total", "Outbox changes ignored: updates and deletes of outbox rows.", tags, true)};
-        }).record();
+        record(sensor("ignored|" + operation, metrics, () -> new Stat[] {
+            new Stat("ignored-total", "Outbox changes ignored: updates and deletes of outbox rows.", tags("operation", operation), new CumulativeCount())}), 1);
     }
 
     void serializationNanos(long nanos) {
-        record("serialization-time", nanos);
+        recordTaskLevel(SERIALIZATION, nanos);
     }
 
     void eventAgeMillis(long millis) {
-        record("event-age", millis);
+        recordTaskLevel(EVENT_AGE, millis);
     }
 
-    private void record(String sensor, double value) {
-        Sensor s = sensors.get(sensor);
-        if (s != null) {
-            s.record(value);
+    private void recordTaskLevel(String key, double value) {
+        Sensor sensor = sensors.get(key);
+        if (sensor == null && metrics != null && retryDue(key)) {
+            bind(metrics, registryCalls, registryCacheHits);
+            sensor = sensors.get(key);
         }
+        record(sensor, value);
     }
 
     private void count(String what, String description, String aggregate, String eventType) {
@@ -98,33 +132,89 @@ final class OutboxMetrics {
         if (metrics == null) {
             return;
         }
-        // bad rows can name anything: absent names get a placeholder (JMX rejects empty values), and the tag space is capped
         boolean full = sensors.size() >= MAX_SENSORS;
+        // JMX rejects empty tag values: absent names get a placeholder
         String type = full ? OTHER : eventType == null || eventType.isEmpty() ? NONE : eventType;
         String agg = full ? OTHER : aggregate == null || aggregate.isEmpty() ? NONE : aggregate;
-        sensor(what + "|" + agg + "|" + type, metrics, () -> {
+        record(sensor(what + "|" + agg + "|" + type, metrics, () -> {
             LinkedHashMap<String, String> tags = tags("aggregate", agg, "event_type", type);
             return new Stat[] {
-                new Stat(what + "-total", description + ", by aggregate and event type.", tags, true),
-                new Stat(what + "-rate", description + " per second, by aggregate and event type.", tags, false)};
-        }).record();
+                new Stat(what + "-total", description + ", by aggregate and event type.", tags, new CumulativeCount()),
+                new Stat(what + "-rate", description + " per second, by aggregate and event type.", tags, new Rate())};
+        }), 1);
     }
 
-    private record Stat(String name, String description, LinkedHashMap<String, String> tags, boolean total) {
+    private static void record(Sensor sensor, double value) {
+        if (sensor != null) {
+            sensor.record(value);
+        }
     }
 
+    private record Stat(String name, String description, LinkedHashMap<String, String> tags, MeasurableStat stat) {
+    }
+
+    /** The sensor for key, registered on first use; null while an earlier instance of this task holds the names. */
     private Sensor sensor(String key, PluginMetrics metrics, java.util.function.Supplier<Stat[]> stats) {
-        return sensors.computeIfAbsent(key, k -> {
-            Sensor sensor = metrics.addSensor(sensorPrefix + k);
-            for (Stat stat : stats.get()) {
-                sensor.add(metrics.metricName(stat.name(), stat.description(), stat.tags()), stat.total() ? new CumulativeCount() : new Rate());
-            }
+        Sensor sensor = sensors.get(key);
+        if (sensor != null || !retryDue(key)) {
             return sensor;
-        });
+        }
+        addGauges(metrics);
+        String name = sensorPrefix + key;
+        sensor = metrics.addSensor(name);
+        try {
+            for (Stat stat : stats.get()) {
+                sensor.add(metrics.metricName(stat.name(), stat.description(), stat.tags()), stat.stat());
+            }
+        }
+        catch (IllegalArgumentException e) {
+            metrics.removeSensor(name); // half-built: drop it, the next attempt builds it whole
+            heldByAnotherInstance(key, e);
+            return null;
+        }
+        heldElsewhere.remove(key);
+        sensors.put(key, sensor);
+        return sensor;
     }
 
-    private void gauge(String name, String description, LongSupplier value) {
-        metrics.addMetric(metrics.metricName(name, description, tags()), (Gauge<Long>) (config, now) -> value.getAsLong());
+    private void addGauges(PluginMetrics metrics) {
+        if (gaugesAdded || !retryDue(GAUGES)) {
+            return;
+        }
+        MetricName calls = metrics.metricName("registry-calls-total", "HTTP calls made to the schema registry (lookups, registrations, retries).", tags());
+        MetricName hits = metrics.metricName("registry-cache-hits-total", "Schema lookups answered from the registry client's cache.", tags());
+        try {
+            metrics.addMetric(calls, (Gauge<Long>) (config, now) -> registryCalls.getAsLong());
+        }
+        catch (IllegalArgumentException e) {
+            heldByAnotherInstance(GAUGES, e);
+            return;
+        }
+        try {
+            metrics.addMetric(hits, (Gauge<Long>) (config, now) -> registryCacheHits.getAsLong());
+        }
+        catch (IllegalArgumentException e) {
+            metrics.removeMetric(calls);
+            heldByAnotherInstance(GAUGES, e);
+            return;
+        }
+        heldElsewhere.remove(GAUGES);
+        gaugesAdded = true;
+    }
+
+    private boolean retryDue(String key) {
+        Long retryAt = heldElsewhere.get(key);
+        return retryAt == null || System.nanoTime() - retryAt >= 0;
+    }
+
+    private void heldByAnotherInstance(String key, IllegalArgumentException e) {
+        heldElsewhere.put(key, System.nanoTime() + retryIntervalNanos);
+        if (!warned) {
+            warned = true;
+            LOGGER.warn("Metrics of this transformation are still registered by an earlier instance of the task that is stopping ({}); "
+                    + "this instance reports its metrics once that one is closed, retrying every {} s", e.getMessage(),
+                    TimeUnit.NANOSECONDS.toMillis(retryIntervalNanos) / 1000.0);
+        }
     }
 
     private static LinkedHashMap<String, String> tags(String... keyValues) {
