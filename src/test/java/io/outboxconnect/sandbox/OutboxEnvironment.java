@@ -1,5 +1,6 @@
 package io.outboxconnect.sandbox;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,6 +39,11 @@ public interface OutboxEnvironment {
 
     /** Configuration for Apicurio's own deserializer reading this registry, when the registry is Apicurio. */
     Optional<Map<String, Object>> apicurioDeserializerConfig();
+
+    /** The worker's log file, where the test can read it. */
+    default Optional<Path> workerLog() {
+        return Optional.empty();
+    }
 
     /** The worker's metrics, where the test can reach its JMX (not through a container's network). */
     default Optional<WorkerMetrics> workerMetrics() {

@@ -2,6 +2,7 @@ package io.outboxconnect.sandbox;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -66,6 +67,11 @@ public final class Sandbox implements BeforeAllCallback {
         @Override
         public Optional<WorkerMetrics> workerMetrics() {
             return Optional.of(worker.metrics());
+        }
+
+        @Override
+        public Optional<Path> workerLog() {
+            return Optional.of(worker.log());
         }
 
         /** Apicurio's deserializer in Confluent mode: the 4-byte id is the ccompat API's id, Apicurio's content id. */

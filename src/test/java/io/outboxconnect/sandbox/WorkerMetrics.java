@@ -32,7 +32,11 @@ public final class WorkerMetrics {
         try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(url))) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
             Map<Map<String, String>, Double> values = new HashMap<>();
-            for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + ObjectName.quote(connector) + ",*"), null)) {
+            // JMX quotes a tag value only when it must (Sanitizer.jmxSanitize): compare unquoted, not by pattern
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+                if (!connector.equals(unquoted(name.getKeyProperty("connector")))) {
+                    continue;
+                }
                 Object value;
                 try {
                     value = server.getAttribute(name, attribute);
@@ -43,7 +47,7 @@ public final class WorkerMetrics {
                 if (value instanceof Number number) {
                     Map<String, String> tags = new HashMap<>(name.getKeyPropertyList());
                     tags.remove("type");
-                    tags.replaceAll((k, v) -> v.startsWith("\"") ? ObjectName.unquote(v) : v);
+                    tags.replaceAll((k, v) -> unquoted(v));
                     values.put(tags, number.doubleValue());
                 }
             }
@@ -55,5 +59,9 @@ public final class WorkerMetrics {
         catch (javax.management.JMException e) {
             throw new IllegalStateException("Cannot read the worker's metrics over JMX at " + url + ": " + e, e);
         }
+    }
+
+    private static String unquoted(String value) {
+        return value != null && value.startsWith("\"") ? ObjectName.unquote(value) : value;
     }
 }
