@@ -39,7 +39,7 @@ final class DeliveryAudit {
     static final List<String> TOPICS = List.of(ExampleDeployment.EVENTS_TOPIC, ExampleDeployment.STATE_TOPIC);
 
     /** An outbox row as the database committed it. */
-    private record Committed(String eventId, String aggregateId, String eventType, int revision) {
+    record Committed(String eventId, String aggregateId, String eventType, int revision) {
     }
 
     /** An order's latest row; absent when the order is deleted. */
@@ -47,7 +47,7 @@ final class DeliveryAudit {
     }
 
     /** A record of one of the scenario's aggregates, as read. */
-    private record Delivered(String topic, int partition, long offset, String key, String eventId, byte[] value) {
+    record Delivered(String topic, int partition, long offset, String key, String eventId, byte[] value) {
     }
 
     /** What one topic delivered of the committed events. */
@@ -163,7 +163,7 @@ final class DeliveryAudit {
         return byTopic;
     }
 
-    private static TopicOutcome compare(String topic, List<Delivered> delivered, Map<String, Committed> committed, List<String> problems) {
+    static TopicOutcome compare(String topic, List<Delivered> delivered, Map<String, Committed> committed, List<String> problems) {
         Set<String> distinct = new HashSet<>();
         long duplicates = 0;
         long uncommitted = 0;

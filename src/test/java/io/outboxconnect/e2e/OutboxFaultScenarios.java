@@ -39,9 +39,9 @@ import io.outboxconnect.sandbox.FaultSandbox;
 abstract class OutboxFaultScenarios {
 
     static final int AGGREGATES = 500;
-    static final int KILL_EVENTS = Integer.getInteger("faults.kill.events", 2_000);
+    static final int KILL_EVENTS = Integer.getInteger("faults.kill.events", 2_500);
     static final int EVENTS = Integer.getInteger("faults.events", 1_000);
-    static final double RATE = Double.parseDouble(System.getProperty("faults.rate", "200"));
+    static final double RATE = Double.parseDouble(System.getProperty("faults.rate", "100"));
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(Long.getLong("faults.audit.timeout.seconds", 240));
     /** A worker killed with SIGKILL exits with 128 + 9. */
     static final int SIGKILL_EXIT_STATUS = 137;

@@ -3,6 +3,7 @@ package io.outboxconnect.sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -75,6 +76,7 @@ public final class Postgres implements AutoCloseable {
     public void restart(Duration down) {
         try {
             server.close();
+            awaitPostmasterExit(Duration.ofSeconds(120));
             System.out.println("[sandbox] PostgreSQL stopped (fast shutdown)");
             SandboxFiles.sleep(down.toMillis());
             server = launch(port, dataDir, log);
@@ -82,6 +84,20 @@ public final class Postgres implements AutoCloseable {
         }
         catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not restart; see " + log, e);
+        }
+    }
+
+    /**
+     * Waits until the postmaster has exited: {@code pg_ctl stop} gives up after 5 s, while a fast
+     * shutdown still waits for walsenders to send the WAL up to the shutdown checkpoint.
+     */
+    private void awaitPostmasterExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL did not shut down within " + timeout + "; see " + log);
+            }
+            SandboxFiles.sleep(100);
         }
     }
 
