@@ -14,21 +14,27 @@ import java.util.Properties;
  * A real distributed Kafka Connect worker in a child JVM: its classpath holds Kafka's runtime
  * only ({@code target/connect-worker.classpath}), its {@code plugin.path} only the unpacked plugin
  * bundle, so the plugin is loaded in isolation exactly as in production. REST on 127.0.0.1 and a
- * free port; log in {@code target/sandbox-logs/connect.log}.
+ * free port; log in {@code target/sandbox-logs/connect.log}. It can be killed ({@code SIGKILL}) and
+ * started again with the same worker configuration (group, internal topics, REST port).
  */
 public final class ConnectWorker implements AutoCloseable {
 
-    private final Process process;
+    private volatile Process process;
     private final int port;
+    private final int jmxPort;
     private WorkerMetrics metrics;
     private final Path workDir;
+    private final Path workerProperties;
+    private final Map<String, String> environment;
     private final Path log;
     private final List<String> classpath;
 
-    private ConnectWorker(Process process, int port, Path workDir, Path log, List<String> classpath) {
-        this.process = process;
+    private ConnectWorker(int port, int jmxPort, Path workDir, Path workerProperties, Map<String, String> environment, Path log, List<String> classpath) {
         this.port = port;
+        this.jmxPort = jmxPort;
         this.workDir = workDir;
+        this.workerProperties = workerProperties;
+        this.environment = Map.copyOf(environment);
         this.log = log;
         this.classpath = classpath;
     }
@@ -77,8 +83,22 @@ public final class ConnectWorker implements AutoCloseable {
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        ConnectWorker worker = new ConnectWorker(port, jmxPort, workDir, workerProperties, environment, log, classpath);
+        worker.metrics = new WorkerMetrics(jmxPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "stop-connect-worker"));
+        try {
+            worker.launch();
+        }
+        catch (RuntimeException e) {
+            worker.close();
+            throw e;
+        }
+        return worker;
+    }
+
+    /** Starts the worker's JVM and waits until its REST API answers. */
+    private void launch() {
         long started = System.nanoTime();
-        Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -100,22 +120,38 @@ public final class ConnectWorker implements AutoCloseable {
             process = builder.start();
         }
         catch (IOException e) {
-            SandboxFiles.deleteRecursively(workDir);
             throw new UncheckedIOException("Cannot start the Connect worker", e);
         }
-        ConnectWorker worker = new ConnectWorker(process, port, workDir, log, classpath);
-        worker.metrics = new WorkerMetrics(jmxPort);
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "stop-connect-worker"));
-        try {
-            worker.awaitReady(Duration.ofSeconds(120));
-        }
-        catch (RuntimeException e) {
-            worker.close();
-            throw e;
-        }
+        awaitReady(Duration.ofSeconds(120));
         System.out.printf("[sandbox] Connect worker on %s (pid %d), ready in %d ms, plugin.path %s, log %s%n",
-                worker.restUrl(), process.pid(), (System.nanoTime() - started) / 1_000_000, pluginPath, log);
-        return worker;
+                restUrl(), process.pid(), (System.nanoTime() - started) / 1_000_000, SandboxFiles.requiredDir("sandbox.plugin.dir", "set by the build"), log);
+    }
+
+    /**
+     * Kills the worker's JVM with {@code SIGKILL} (what {@link Process#destroyForcibly()} sends on
+     * Linux): no task is stopped, no offset flushed, no transaction committed or aborted.
+     *
+     * @return the exit status, 137 (128 + 9) for a JVM killed by {@code SIGKILL}
+     */
+    public int kill() {
+        Process current = process;
+        try {
+            int status = current.destroyForcibly().waitFor();
+            System.out.printf("[sandbox] Connect worker (pid %d) killed, exit status %d%n", current.pid(), status);
+            return status;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the worker again with the same configuration: group, internal topics, REST and JMX ports. */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("The Connect worker (pid " + process.pid() + ") is still running");
+        }
+        launch();
     }
 
     /** Whether the sandbox's worker runs with {@code exactly.once.source.support=enabled} (the default). */

@@ -20,14 +20,17 @@ import kafka.server.KafkaRaftServer;
 /**
  * A real Kafka broker, KRaft mode, broker and controller in one node, running in the test JVM on
  * 127.0.0.1 (its log goes through the test JVM's logging). Internal topics have one replica.
+ * It can be stopped and started again on the same ports and log directory.
  */
 public final class Kafka implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path logDir;
     private final int port;
+    private KafkaRaftServer server;
 
-    private Kafka(KafkaRaftServer server, Path logDir, int port) {
+    private Kafka(KafkaConfig config, KafkaRaftServer server, Path logDir, int port) {
+        this.config = config;
         this.server = server;
         this.logDir = logDir;
         this.port = port;
@@ -71,7 +74,7 @@ public final class Kafka implements AutoCloseable {
                     .run();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            Kafka kafka = new Kafka(server, logDir, port);
+            Kafka kafka = new Kafka(config, server, logDir, port);
             kafka.awaitReady();
             System.out.println("[sandbox] Kafka (KRaft) on 127.0.0.1:" + port + ", data " + logDir);
             return kafka;
@@ -110,11 +113,36 @@ public final class Kafka implements AutoCloseable {
         }
     }
 
+    /** Stops the broker (a controlled shutdown); its log directory stays for {@link #startAgain()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+            System.out.println("[sandbox] Kafka stopped");
+        }
+    }
+
+    /** Starts the stopped broker again on the same ports and log directory, and waits until it answers. */
+    public synchronized void startAgain() {
+        if (server != null) {
+            throw new IllegalStateException("Kafka is running");
+        }
+        try {
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            awaitReady();
+            System.out.println("[sandbox] Kafka started again on 127.0.0.1:" + port);
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Kafka did not start again: " + e, e);
+        }
+    }
+
     @Override
     public void close() {
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
         }
         finally {
             SandboxFiles.deleteRecursively(logDir);

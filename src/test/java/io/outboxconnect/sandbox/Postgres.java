@@ -3,6 +3,7 @@ package io.outboxconnect.sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +14,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL server (zonky's embedded binaries) with logical decoding enabled, on
- * 127.0.0.1 and a free port, its log in {@code target/sandbox-logs/postgres.log}.
+ * 127.0.0.1 and a free port, its log in {@code target/sandbox-logs/postgres.log}. It can be
+ * restarted (fast shutdown, then started again on the same port and data directory).
  */
 public final class Postgres implements AutoCloseable {
 
@@ -21,12 +23,14 @@ public final class Postgres implements AutoCloseable {
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
 
-    private final EmbeddedPostgres server;
+    private volatile EmbeddedPostgres server;
+    private final int port;
     private final Path dataDir;
     private final Path log;
 
-    private Postgres(EmbeddedPostgres server, Path dataDir, Path log) {
+    private Postgres(EmbeddedPostgres server, int port, Path dataDir, Path log) {
         this.server = server;
+        this.port = port;
         this.dataDir = dataDir;
         this.log = log;
     }
@@ -34,27 +38,66 @@ public final class Postgres implements AutoCloseable {
     public static Postgres start() {
         Path dataDir = SandboxFiles.tempDir("postgres-");
         Path log = SandboxFiles.logsDir().resolve("postgres.log");
+        int port = SandboxFiles.freePort();
         try {
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
-                    .setPort(SandboxFiles.freePort())
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "16")
-                    .setServerConfig("max_wal_senders", "16")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setOutputRedirector(Redirect.appendTo(log.toFile()))
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
+            EmbeddedPostgres server = launch(port, dataDir, log);
             System.out.println("[sandbox] PostgreSQL on 127.0.0.1:" + server.getPort() + ", log " + log);
-            return new Postgres(server, dataDir, log);
+            return new Postgres(server, port, dataDir, log);
         }
         catch (IOException e) {
             SandboxFiles.deleteRecursively(dataDir);
             throw new UncheckedIOException("PostgreSQL did not start; see " + log, e);
+        }
+    }
+
+    /** Starts the server on {@code dataDir}: initdb when the directory is empty, else the existing cluster (the data directory is never cleaned here). */
+    private static EmbeddedPostgres launch(int port, Path dataDir, Path log) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "16")
+                .setServerConfig("max_wal_senders", "16")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setOutputRedirector(Redirect.appendTo(log.toFile()))
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
+    }
+
+    /**
+     * Stops the server with a fast shutdown ({@code pg_ctl stop -m fast}: open transactions are
+     * rolled back, clients and walsenders disconnected), waits {@code down}, and starts it again
+     * on the same port and data directory.
+     */
+    public void restart(Duration down) {
+        try {
+            server.close();
+            awaitPostmasterExit(Duration.ofSeconds(120));
+            System.out.println("[sandbox] PostgreSQL stopped (fast shutdown)");
+            SandboxFiles.sleep(down.toMillis());
+            server = launch(port, dataDir, log);
+            System.out.println("[sandbox] PostgreSQL restarted on 127.0.0.1:" + port);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not restart; see " + log, e);
+        }
+    }
+
+    /**
+     * Waits until the postmaster has exited: {@code pg_ctl stop} gives up after 5 s, while a fast
+     * shutdown still waits for walsenders to send the WAL up to the shutdown checkpoint.
+     */
+    private void awaitPostmasterExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL did not shut down within " + timeout + "; see " + log);
+            }
+            SandboxFiles.sleep(100);
         }
     }
 
@@ -63,7 +106,7 @@ public final class Postgres implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public String jdbcUrl() {

@@ -72,6 +72,10 @@ public final class SchemaRegistry implements AutoCloseable {
         return baseUrl() + "/apis/ccompat/v7";
     }
 
+    public int port() {
+        return port;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
