@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * stopping (Connect gives up waiting after {@code task.shutdown.graceful.timeout.ms}), that instance
  * still holds the same metric names, and registering them again would throw. This instance then
  * leaves out each metric it cannot register yet and tries it again every {@link #RETRY_INTERVAL_NANOS}
- * (5 s) while it has something to record, until the old instance is closed; the others it reports at once.
+ * (1 s) while it has something to record, until the old instance is closed; the others it reports at once.
  */
 final class OutboxMetrics {
 
@@ -47,7 +47,7 @@ final class OutboxMetrics {
     static final String OTHER = "other";
     /** Bad rows can name any aggregate and event type: past this many sensors, new names share one. */
     private static final int MAX_SENSORS = 512;
-    static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final String SERIALIZATION = "serialization-time";
     private static final String EVENT_AGE = "event-age";

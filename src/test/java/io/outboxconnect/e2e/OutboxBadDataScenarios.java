@@ -182,7 +182,7 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
             watcher.join();
             assertThat(notRunning).as("the connector and its task stayed RUNNING throughout").isEmpty();
 
-            env.workerMetrics().ifPresent(metrics -> awaitMetrics(metrics, connector, bad));
+            env.workerMetrics().ifPresent(metrics -> awaitMetrics(metrics, connector, bad, orderIds.get(0), perAggregate));
             if (env.workerLog().isPresent()) {
                 assertThat(Files.readString(env.workerLog().get())).as("no payload value in the worker's log").doesNotContain(PERSONAL);
             }
@@ -193,9 +193,13 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
         }
     }
 
-    /** Metrics a restarted task could not register while its predecessor was stopping come a few seconds late. */
-    private void awaitMetrics(WorkerMetrics metrics, String connector, Map<String, BadRow> bad) {
+    /**
+     * A task restarted while its predecessor was still stopping registers the metrics that one held
+     * once it is gone, at the next record: while waiting, the service writes one more event a second.
+     */
+    private void awaitMetrics(WorkerMetrics metrics, String connector, Map<String, BadRow> bad, String orderId, int lastRevision) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int revision = lastRevision;
         while (true) {
             try {
                 assertMetrics(metrics, connector, bad);
@@ -203,7 +207,13 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
             }
             catch (AssertionError e) {
                 if (System.nanoTime() > deadline) {
-                    throw e;
+                    throw new AssertionError(e.getMessage() + "\nthe connector's plugin metrics over JMX:\n" + metrics.describe(connector), e);
+                }
+                try (Connection c = env.connectDatabase()) {
+                    OrderService.write(c, orderId, "ORDER_UPDATED", "PLACED", ++revision);
+                }
+                catch (SQLException sql) {
+                    throw new IllegalStateException(sql);
                 }
                 sleep(1_000);
             }

@@ -61,6 +61,27 @@ public final class WorkerMetrics {
         }
     }
 
+    /** Every plugin MBean of the connector with its attributes and values, for a failure message. */
+    public String describe(String connector) {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(url))) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            StringBuilder out = new StringBuilder();
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+                if (connector.equals(unquoted(name.getKeyProperty("connector")))) {
+                    out.append(name).append(':');
+                    for (javax.management.MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
+                        out.append(' ').append(attribute.getName()).append('=').append(server.getAttribute(name, attribute.getName()));
+                    }
+                    out.append('\n');
+                }
+            }
+            return out.toString();
+        }
+        catch (IOException | javax.management.JMException e) {
+            return "(cannot read the worker's metrics over JMX at " + url + ": " + e + ")";
+        }
+    }
+
     private static String unquoted(String value) {
         return value != null && value.startsWith("\"") ? ObjectName.unquote(value) : value;
     }

@@ -77,7 +77,9 @@ class OutboxMetricsTest {
         Thread.sleep(Duration.ofNanos(RETRY).toMillis() + 50);
         restarted.event("order", "ORDER_CREATED");
         restarted.serializationNanos(9_000);
+        restarted.eventAgeMillis(250);
 
+        assertThat(value("event-age-ms-max")).isEqualTo(250.0);
         assertThat(value("events-total", "aggregate", "order", "event_type", "ORDER_CREATED")).as("the restarted instance's own count").isEqualTo(1.0);
         assertThat(value("serialization-time-ns-avg")).isEqualTo(9_000.0);
         assertThat(value("registry-calls-total")).isEqualTo(42.0);
