@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "outbox-connect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts an aggregate on the transactional outbox: generates its artifacts from a spec, registers them, "
                 + "reports their status, replays retained rows.",
-        subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, RegisterCommand.class, StatusCommand.class, ReplayCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
