@@ -22,7 +22,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
-    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The aggregate spec (YAML or JSON).")
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "The aggregate spec (YAML or JSON). Without it, on a terminal, seed 000's questions are asked and the answers "
+                    + "written to connector-configs/specs/{domain}-{aggregate}.yaml under --output.")
     Path spec;
 
     @Option(names = "--output", paramLabel = "DIR", defaultValue = ".",
@@ -36,6 +38,17 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
+        if (spec == null) {
+            java.io.Console console = System.console();
+            if (console == null) {
+                err.println("--spec is required when not on a terminal (the interactive mode asks its questions on a terminal)");
+                return 2;
+            }
+            spec = interview(new java.io.BufferedReader(console.reader()), console.writer(), err);
+            if (spec == null) {
+                return 2;
+            }
+        }
         AggregateSpec aggregate;
         try {
             aggregate = AggregateSpecReader.read(spec);
@@ -55,5 +68,24 @@ final class GenerateCommand implements Callable<Integer> {
             out.println(line);
         }
         return 0;
+    }
+
+    /** The interactive mode: asks, writes the spec it built, returns its path (null when the input ended). */
+    Path interview(java.io.BufferedReader in, PrintWriter out, PrintWriter err) throws java.io.IOException {
+        String yaml;
+        try {
+            yaml = new InteractiveSpec(in, out).ask();
+        }
+        catch (InteractiveSpec.Abandoned e) {
+            err.println("No spec written: " + e.getMessage());
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode answers = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        Path file = output.resolve("connector-configs/specs/" + answers.path("domain").asText() + "-" + answers.path("aggregate").asText() + ".yaml");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, "# Written by outbox-connect generate (interactive); edit it and run generate --spec " + file + "\n" + yaml);
+        out.println("wrote the spec " + file);
+        return file;
     }
 }

@@ -17,7 +17,12 @@ public final class Main {
 
     /** Runs a command line; returns its exit code (for tests and for {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    /** Runs a command line writing to {@code out} and {@code err}; returns its exit code. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -153,7 +153,9 @@ final class StatusCommand implements Callable<Integer> {
         Properties props = new Properties();
         props.putAll(kafkaProperties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        // one screen, quickly: the API timeout must not be below the request timeout
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put("events", aggregate.eventTopic());
         topics.put("state", aggregate.stateTopic());
@@ -182,7 +184,7 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         catch (Exception e) {
-            line(out, "kafka", "unreachable: " + e, ExitCodes.UNREACHABLE);
+            line(out, "kafka", "unreachable: " + e + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), ExitCodes.UNREACHABLE);
         }
     }
 

@@ -112,13 +112,34 @@ public final class ConnectorConfig {
                 e("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
                         "The SMT writes the Confluent wire format itself (0x00, schema id, Avro binary); the converter passes the bytes."));
 
-        List<Entry> transforms = new ArrayList<>(List.of(
-                e("predicates", "isHeartbeat", "Names the predicate that recognises heartbeat records."),
-                e("predicates.isHeartbeat.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
-                e("predicates.isHeartbeat.pattern", "__debezium-heartbeat\\..*", "Debezium's heartbeat topics."),
-                e("transforms", "dropHeartbeats,outbox", "Heartbeats are dropped first; every other record goes through the outbox SMT."),
-                e("transforms.dropHeartbeats.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
-                e("transforms.dropHeartbeats.predicate", "isHeartbeat", "Only heartbeat records are dropped."),
+        List<Entry> transforms = new ArrayList<>();
+        if (retain) {
+            String signalTopic = OutboxNames.debeziumTableTopic(spec.debeziumTopicPrefix(), spec.database().schema(), spec.signalTable());
+            transforms.addAll(List.of(
+                    e("predicates", "isHeartbeat,isSignal", "Names the predicates that recognise heartbeats and signalling-table changes."),
+                    e("predicates.isHeartbeat.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
+                    e("predicates.isHeartbeat.pattern", "__debezium-heartbeat\\..*", "Debezium's heartbeat topics."),
+                    e("predicates.isSignal.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
+                    e("predicates.isSignal.pattern", signalTopic.replace(".", "\\."),
+                            "Changes of the signalling table (a replay's window marks), which Debezium streams as " + signalTopic + "."),
+                    e("transforms", "dropHeartbeats,dropSignals,outbox",
+                            "Heartbeats and signalling-table changes are dropped first; every other record goes through the outbox SMT."),
+                    e("transforms.dropHeartbeats.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
+                    e("transforms.dropHeartbeats.predicate", "isHeartbeat", "Only heartbeat records are dropped."),
+                    e("transforms.dropSignals.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
+                    e("transforms.dropSignals.predicate", "isSignal",
+                            "Signalling-table changes are not outbox rows: passed on, they would fail the byte-array value converter.")));
+        }
+        else {
+            transforms.addAll(List.of(
+                    e("predicates", "isHeartbeat", "Names the predicate that recognises heartbeat records."),
+                    e("predicates.isHeartbeat.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
+                    e("predicates.isHeartbeat.pattern", "__debezium-heartbeat\\..*", "Debezium's heartbeat topics."),
+                    e("transforms", "dropHeartbeats,outbox", "Heartbeats are dropped first; every other record goes through the outbox SMT."),
+                    e("transforms.dropHeartbeats.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
+                    e("transforms.dropHeartbeats.predicate", "isHeartbeat", "Only heartbeat records are dropped.")));
+        }
+        transforms.addAll(List.of(
                 e("transforms.outbox.type", "io.outboxconnect.transforms.AvroEventRouter",
                         "outbox-connect's SMT: Debezium's EventRouter routing, key and headers, plus the Avro envelope and the state record."),
                 e("transforms.outbox.naming.company", spec.company(), "com.{company} is the root of the Avro namespaces."),

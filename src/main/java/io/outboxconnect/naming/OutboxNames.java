@@ -159,6 +159,11 @@ public final class OutboxNames {
         return outboxTable + "_signal";
     }
 
+    /** {@code {topic.prefix}.{schema}.{table}}: where Debezium itself would publish a captured table's change events. */
+    public static String debeziumTableTopic(String topicPrefix, String schema, String table) {
+        return topicPrefix + "." + schema + "." + table;
+    }
+
     /**
      * A regular expression matching the topics of {@code format} for one aggregate, or for every aggregate
      * when {@code aggregate} is null: what Connect's {@code topic.creation.*.include} wants.
