@@ -259,9 +259,11 @@ class CliShipmentIT {
 
     private static List<String> locations() {
         Map<String, String> where = Sandbox.get().connectorLocations();
+        // 'required' is rejected by a worker without exactly.once.source.support=enabled
         return List.of("--set", "database.hostname=" + where.get("database.hostname"), "--set", "database.port=" + where.get("database.port"),
                 "--set", "database.dbname=" + where.get("database.dbname"),
-                "--set", "transforms.outbox.schema.registry.url=" + where.get("schema.registry.url"));
+                "--set", "transforms.outbox.schema.registry.url=" + where.get("schema.registry.url"),
+                "--set", "exactly.once.support=" + (Sandbox.get().exactlyOnce() ? "required" : "requested"));
     }
 
     private static String[] registerArgs(String... extra) {
