@@ -10,7 +10,10 @@ public final class OutboxMigration {
     }
 
     public static String sql(AggregateSpec spec) {
-        String table = spec.outboxTable();
+        // unqualified in the default schema (the search path finds it), qualified elsewhere
+        String schemaPrefix = spec.database().schema().equals("public") ? "" : spec.database().schema() + ".";
+        String table = schemaPrefix + spec.outboxTable();
+        String signalTable = schemaPrefix + spec.signalTable();
         boolean shared = spec.tableLayout() == TableLayout.SHARED;
         boolean retain = spec.cleanup() == Cleanup.RETAIN;
         String enumName = io.outboxconnect.naming.OutboxNames.pascalCase(spec.aggregate()) + "EventType";
@@ -58,20 +61,20 @@ public final class OutboxMigration {
                 .append("COMMENT ON COLUMN ").append(table).append(".event_data IS 'The complete aggregate as JSON';\n\n");
 
         sql.append("-- Operational look-ups (\"did we emit an event for ").append(spec.aggregate()).append(" X?\"); replays filtered by id.\n")
-                .append("CREATE INDEX ").append(ifNotExists).append(table).append("_aggregate_id_idx ON ").append(table).append(" (aggregate_id);\n")
+                .append("CREATE INDEX ").append(ifNotExists).append(spec.outboxTable()).append("_aggregate_id_idx ON ").append(table).append(" (aggregate_id);\n")
                 .append("-- Monitoring (how many rows, how old is the oldest) and ").append(retain ? "the purge" : "replays filtered by time").append(".\n")
-                .append("CREATE INDEX ").append(ifNotExists).append(table).append("_event_date_idx ON ").append(table).append(" (event_date);\n\n");
+                .append("CREATE INDEX ").append(ifNotExists).append(spec.outboxTable()).append("_event_date_idx ON ").append(table).append(" (event_date);\n\n");
 
-        String publicationTables = table + (retain ? ", " + spec.signalTable() : "");
+        String publicationTables = table + (retain ? ", " + signalTable : "");
         if (retain) {
             sql.append("-- Debezium's signalling table: 'outbox-connect replay' inserts an execute-snapshot signal here and the\n")
                     .append("-- connector re-reads retained outbox rows (an incremental snapshot), published like new inserts.\n")
-                    .append("CREATE TABLE ").append(ifNotExists).append(spec.signalTable()).append(" (\n")
+                    .append("CREATE TABLE ").append(ifNotExists).append(signalTable).append(" (\n")
                     .append("    id    VARCHAR(42)   PRIMARY KEY,\n")
                     .append("    type  VARCHAR(32)   NOT NULL,\n")
                     .append("    data  VARCHAR(2048)\n")
                     .append(");\n")
-                    .append("COMMENT ON TABLE ").append(spec.signalTable()).append(" IS 'Debezium signals of ").append(spec.connectorName()).append(" (replays)';\n\n");
+                    .append("COMMENT ON TABLE ").append(signalTable).append(" IS 'Debezium signals of ").append(spec.connectorName()).append(" (replays)';\n\n");
         }
         sql.append("-- The publication the connector reads (publication.autocreate.mode=disabled): only ")
                 .append(retain ? "these tables" : "this table").append(".\n");
@@ -105,9 +108,9 @@ public final class OutboxMigration {
                 .append("--   CREATE ROLE ").append(spec.database().user()).append(" WITH LOGIN REPLICATION PASSWORD '...';\n")
                 .append("--   GRANT SELECT ON ").append(table).append(" TO ").append(spec.database().user()).append(";\n");
         if (retain) {
-            sql.append("--   GRANT SELECT, INSERT ON ").append(spec.signalTable()).append(" TO ").append(spec.database().user())
+            sql.append("--   GRANT SELECT, INSERT ON ").append(signalTable).append(" TO ").append(spec.database().user())
                     .append(";  -- a replay writes its window markers there\n")
-                    .append("-- and whoever runs 'outbox-connect replay' needs INSERT on ").append(spec.signalTable()).append(".\n");
+                    .append("-- and whoever runs 'outbox-connect replay' needs INSERT on ").append(signalTable).append(".\n");
         }
         return sql.toString();
     }

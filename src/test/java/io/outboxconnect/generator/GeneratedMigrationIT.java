@@ -91,6 +91,20 @@ class GeneratedMigrationIT {
         assertThat(strings("SELECT count(*) FROM pg_indexes WHERE tablename = 'billing_outbox'")).containsExactly("3");
     }
 
+    @Test
+    void anOutboxOutsideThePublicSchemaIsCreatedThere() throws Exception {
+        String yaml = Files.readString(ArtifactGeneratorTest.SHIPMENT_SPEC).replace("dbname: logistics", "dbname: logistics\n  schema: outbox")
+                .replace("aggregate: shipment", "aggregate: pallet").replace("SHIPMENT_", "PALLET_");
+        AggregateSpec spec = AggregateSpecReader.parse(yaml, "pallet");
+
+        execute("CREATE SCHEMA outbox", OutboxMigration.sql(spec));
+
+        assertThat(strings("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = 'logistics_pallet_publication' "
+                + "ORDER BY tablename")).containsExactly("outbox.logistics_pallet_outbox", "outbox.logistics_pallet_outbox_signal");
+        assertThat(strings("SELECT indexname FROM pg_indexes WHERE schemaname = 'outbox' AND tablename = 'logistics_pallet_outbox' ORDER BY indexname"))
+                .containsExactly("logistics_pallet_outbox_aggregate_id_idx", "logistics_pallet_outbox_event_date_idx", "logistics_pallet_outbox_pkey");
+    }
+
     /** The migration's role statements are comments (they need a superuser); they must still be valid SQL. */
     private static void executeRoleStatements(String sql) throws SQLException {
         for (String line : sql.lines().toList()) {
