@@ -57,14 +57,23 @@ class CliShipmentIT {
     private static final List<String> shipments = new ArrayList<>();
     private static final Map<String, String> eventIds = new HashMap<>();
 
+    /** Leaves the sandbox as it found it: the other scenarios count replication slots. */
     @AfterAll
-    static void cleanUp() {
+    static void cleanUp() throws InterruptedException {
         try {
             Sandbox.get().connect().deleteConnector(CONNECTOR);
         }
         catch (RuntimeException alreadyGone) {
             // nothing deployed
         }
+        String ours = "slot_name IN ('logistics_shipment_slot', 'logistics_crate_slot')";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (Sandbox.get().queryLong("SELECT count(*) FROM pg_replication_slots WHERE " + ours) > 0 && System.nanoTime() < deadline) {
+            // a slot can be dropped once its walsender is gone, i.e. once the deleted connector's task has stopped
+            Sandbox.get().queryLong("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE " + ours + " AND NOT active");
+            Thread.sleep(200);
+        }
+        assertThat(Sandbox.get().queryLong("SELECT count(*) FROM pg_replication_slots WHERE " + ours)).as("slots left behind").isZero();
     }
 
     @Test
