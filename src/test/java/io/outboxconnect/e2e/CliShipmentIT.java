@@ -133,6 +133,28 @@ class CliShipmentIT {
 
     @Test
     @Order(4)
+    void anIncompatibleAggregateSchemaIsRefusedBeforeTheConnectorIsTouched() throws Exception {
+        // without 'carrier', readers of version 1 (which requires it) could not read new states: not FORWARD compatible
+        Path withoutCarrier = output.resolve("without-carrier.yaml");
+        Files.writeString(withoutCarrier, Files.readString(SPEC).replace("  - {name: carrier, type: string, doc: Carrier code.}\n", ""));
+        List<String> args = new ArrayList<>(List.of(registerArgs("--schemas", "check")));
+        args.set(args.indexOf(SPEC.toString()), withoutCarrier.toString());
+
+        Cli check = cli(args.toArray(String[]::new));
+        args.remove("check");
+        args.remove("--schemas");
+        Cli register = cli(args.toArray(String[]::new));
+
+        assertThat(check.exit).as(check.toString()).isEqualTo(3);
+        assertThat(check.err).contains(STATE_TOPIC + "-value: this schema is incompatible with the registered versions");
+        assertThat(register.exit).as(register.toString()).isEqualTo(3);
+        assertThat(register.err).contains(STATE_TOPIC + "-value: incompatible with the registered versions under FORWARD_TRANSITIVE");
+        assertThat(register.out).doesNotContain("connector");
+        assertThat(Sandbox.get().registry().latest(STATE_TOPIC + "-value").path("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
     void shipmentsWithNestedAndDecimalFieldsArePublishedAndDecodeWithTheGeneratedSchemas() throws Exception {
         Sandbox.get().connect().awaitRunning(CONNECTOR, Duration.ofSeconds(60));
         Sandbox.get().awaitActiveSlot("logistics_shipment_slot", Duration.ofSeconds(60));
@@ -171,7 +193,7 @@ class CliShipmentIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void statusShowsTheConnectorTheSlotTheRetainedRowsAndTheTopicsEndOffsets() throws Exception {
         Cli status = cli(statusArgs().toArray(String[]::new));
 
@@ -193,7 +215,7 @@ class CliShipmentIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void replayRepublishesTheRetainedRowsOfOneShipmentWithTheirEventIds() throws Exception {
         String first = shipments.get(0);
         Cli replay = cli("replay", "--spec", SPEC.toString(), "--jdbc-url", jdbcUrl(), "--db-user", Postgres.USER, "--aggregate-id", first);
@@ -210,7 +232,7 @@ class CliShipmentIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void registerExitsNonZeroWithTheWorkersTraceWhenATaskFails() throws Exception {
         Path crate = output.resolve("crate.yaml");
         Files.writeString(crate, Files.readString(SPEC).replace("aggregate: shipment", "aggregate: crate").replace("SHIPMENT_", "CRATE_"));
