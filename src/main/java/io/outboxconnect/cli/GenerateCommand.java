@@ -1,8 +1,16 @@
 package io.outboxconnect.cli;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.outboxconnect.generator.AggregateSpec;
 import io.outboxconnect.generator.AggregateSpecReader;
@@ -39,14 +47,14 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
         if (spec == null) {
-            java.io.Console console = System.console();
+            Console console = System.console();
             if (console == null) {
                 err.println("--spec is required when not on a terminal (the interactive mode asks its questions on a terminal)");
-                return 2;
+                return ExitCodes.USAGE;
             }
-            spec = interview(new java.io.BufferedReader(console.reader()), console.writer(), err);
+            spec = interview(new BufferedReader(console.reader()), console.writer(), err);
             if (spec == null) {
-                return 2;
+                return ExitCodes.USAGE;
             }
         }
         AggregateSpec aggregate;
@@ -55,23 +63,23 @@ final class GenerateCommand implements Callable<Integer> {
         }
         catch (InvalidSpecException e) {
             err.println(e.getMessage());
-            return 1;
+            return ExitCodes.INVALID_SPEC;
         }
         if (dryRun) {
             out.println(ArtifactGenerator.derivedNames(aggregate));
             out.println(ArtifactGenerator.checklist(aggregate, output));
             out.println("Would write under " + output.toAbsolutePath().normalize() + ":");
             ArtifactGenerator.artifacts(aggregate, output).keySet().forEach(f -> out.println("  " + f));
-            return 0;
+            return ExitCodes.OK;
         }
         for (String line : ArtifactGenerator.write(aggregate, output)) {
             out.println(line);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** The interactive mode: asks, writes the spec it built, returns its path (null when the input ended). */
-    Path interview(java.io.BufferedReader in, PrintWriter out, PrintWriter err) throws java.io.IOException {
+    Path interview(BufferedReader in, PrintWriter out, PrintWriter err) throws IOException {
         String yaml;
         try {
             yaml = new InteractiveSpec(in, out).ask();
@@ -80,11 +88,10 @@ final class GenerateCommand implements Callable<Integer> {
             err.println("No spec written: " + e.getMessage());
             return null;
         }
-        com.fasterxml.jackson.databind.JsonNode answers = new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        JsonNode answers = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         Path file = output.resolve("connector-configs/specs/" + answers.path("domain").asText() + "-" + answers.path("aggregate").asText() + ".yaml");
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(file, "# Written by outbox-connect generate (interactive); edit it and run generate --spec " + file + "\n" + yaml);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "# Written by outbox-connect generate (interactive); edit it and run generate --spec " + file + "\n" + yaml);
         out.println("wrote the spec " + file);
         return file;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.apache.avro.Schema;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -81,7 +81,7 @@ public final class AvroSchemas {
         return fields;
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode type(TypeSpec t) {
+    private static JsonNode type(TypeSpec t) {
         return switch (t.kind()) {
             case STRING -> NODES.textNode("string");
             case INT -> NODES.textNode("int");
@@ -141,7 +141,7 @@ public final class AvroSchemas {
         return node;
     }
 
-    private static void field(ArrayNode fields, String name, com.fasterxml.jackson.databind.JsonNode type, String doc) {
+    private static void field(ArrayNode fields, String name, JsonNode type, String doc) {
         fields.addObject().put("name", name).set("type", type);
         ((ObjectNode) fields.get(fields.size() - 1)).put("doc", doc);
     }
@@ -150,14 +150,5 @@ public final class AvroSchemas {
         String text = GeneratedJson.pretty(schema);
         new Schema.Parser().parse(text);
         return text;
-    }
-
-    /** Parses a generated schema, for callers that need Avro's view of it. */
-    static Schema parse(String avsc) {
-        return new Schema.Parser().parse(avsc);
-    }
-
-    static ObjectMapper mapper() {
-        return GeneratedJson.MAPPER;
     }
 }
