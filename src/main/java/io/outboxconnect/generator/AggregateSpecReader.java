@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -471,8 +470,8 @@ public final class AggregateSpecReader {
             }
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            String key = it.next().getKey();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String key = it.next();
             if (!known.contains(key)) {
                 problems.add(prefix + key + ": unknown key; known keys: " + known.stream().sorted().toList());
             }
