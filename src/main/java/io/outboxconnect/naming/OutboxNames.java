@@ -119,6 +119,80 @@ public final class OutboxNames {
         return domain + "_" + requireIdentifier("aggregate", aggregate) + "_slot";
     }
 
+    /** {@code {domain}_outbox}: the one outbox table that every aggregate of a domain shares, when a team prefers that layout. */
+    public String sharedOutboxTable() {
+        return domain + "_outbox";
+    }
+
+    /** {@code {domain}-outbox-connector}: the one connector of a domain's shared outbox table. */
+    public String sharedConnectorName() {
+        return domain.replace('_', '-') + "-outbox-connector";
+    }
+
+    /** {@code {domain}_outbox_slot}: the replication slot of a domain's shared outbox table. */
+    public String sharedReplicationSlot() {
+        return domain + "_outbox_slot";
+    }
+
+    /** {@code {domain}_outbox_publication}: the publication of a domain's shared outbox table. */
+    public String sharedPublication() {
+        return domain + "_outbox_publication";
+    }
+
+    /** {@code {domain}_outbox}: Debezium's {@code topic.prefix} for a domain's shared outbox table. */
+    public String sharedDebeziumTopicPrefix() {
+        return domain + "_outbox";
+    }
+
+    /** {@code {domain}_{aggregate}}: Debezium's {@code topic.prefix} (its logical server name, also in its offsets and metrics). */
+    public String debeziumTopicPrefix(String aggregate) {
+        return domain + "_" + requireIdentifier("aggregate", aggregate);
+    }
+
+    /** {@code {domain}_{aggregate}_publication}: the PostgreSQL publication the connector reads. */
+    public String publication(String aggregate) {
+        return domain + "_" + requireIdentifier("aggregate", aggregate) + "_publication";
+    }
+
+    /** {@code {table}_signal}: Debezium's signalling table next to an outbox table (incremental snapshots, i.e. replays). */
+    public static String signalTable(String outboxTable) {
+        return outboxTable + "_signal";
+    }
+
+    /** {@code {topic.prefix}.{schema}.{table}}: where Debezium itself would publish a captured table's change events. */
+    public static String debeziumTableTopic(String topicPrefix, String schema, String table) {
+        return topicPrefix + "." + schema + "." + table;
+    }
+
+    /**
+     * A regular expression matching the topics of {@code format} for one aggregate, or for every aggregate
+     * when {@code aggregate} is null: what Connect's {@code topic.creation.*.include} wants.
+     */
+    public String topicPattern(String format, String aggregate) {
+        checkTopicFormat("topic format", format, format.contains("{aggregate}"));
+        Matcher m = PLACEHOLDER.matcher(format);
+        StringBuilder out = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            out.append(quoteTopicLiteral(format.substring(last, m.start())));
+            String name = m.group(1);
+            if (name.equals("aggregate") && aggregate == null) {
+                out.append("[A-Za-z0-9_-]+");
+            }
+            else {
+                out.append(quoteTopicLiteral(name.equals("aggregate") ? aggregate : placeholders(aggregate).get(name)));
+            }
+            last = m.end();
+        }
+        out.append(quoteTopicLiteral(format.substring(last)));
+        return out.toString();
+    }
+
+    /** In a topic name only '.' means something to a regular expression. */
+    private static String quoteTopicLiteral(String literal) {
+        return literal.replace(".", "\\.");
+    }
+
     public String company() {
         return company;
     }

@@ -65,4 +65,26 @@ class OutboxNamesTest {
         assertThatThrownBy(() -> OutboxNames.builder().domain("Commerce").env("public").cluster("c1").build())
                 .hasMessageContaining("domain 'Commerce' is not a snake_case identifier");
     }
+    @Test
+    void derivesTheNamesTheGeneratorNeedsBesideSeed000s() {
+        assertThat(acme.debeziumTopicPrefix("order")).isEqualTo("commerce_order");
+        assertThat(acme.publication("order")).isEqualTo("commerce_order_publication");
+        assertThat(OutboxNames.signalTable(acme.outboxTable("order"))).isEqualTo("commerce_order_outbox_signal");
+        assertThat(acme.sharedOutboxTable()).isEqualTo("commerce_outbox");
+        assertThat(acme.sharedConnectorName()).isEqualTo("commerce-outbox-connector");
+        assertThat(acme.sharedReplicationSlot()).isEqualTo("commerce_outbox_slot");
+        assertThat(acme.sharedPublication()).isEqualTo("commerce_outbox_publication");
+    }
+
+    @Test
+    void topicPatternsMatchOneAggregatesTopicsOrEveryAggregates() {
+        String one = acme.topicPattern(OutboxNames.DEFAULT_EVENT_TOPIC_FORMAT, "order");
+        String any = acme.topicPattern(OutboxNames.DEFAULT_EVENT_TOPIC_FORMAT, null);
+
+        assertThat(one).isEqualTo("public\\.commerce\\.order_event\\.c1\\.v1");
+        assertThat("public.commerce.order_event.c1.v1").matches(one).matches(any);
+        assertThat("public.commerce.invoice_event.c1.v1").doesNotMatch(one).matches(any);
+        assertThat("publicXcommerce.order_event.c1.v1").doesNotMatch(one);
+        assertThat("public.commerce.outbox_dlq.c1.v1").matches(acme.topicPattern(OutboxNames.DEFAULT_DEAD_LETTER_TOPIC_FORMAT, null));
+    }
 }

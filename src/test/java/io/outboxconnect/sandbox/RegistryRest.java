@@ -45,6 +45,12 @@ public final class RegistryRest {
         return request("GET", "/schemas/ids/" + id, null).path("schema").asText();
     }
 
+    /** The subject's own compatibility level ({@code GET /config/{subject}}). */
+    public String compatibility(String subject) {
+        JsonNode answer = request("GET", "/config/" + encode(subject), null);
+        return answer.has("compatibilityLevel") ? answer.path("compatibilityLevel").asText() : answer.path("compatibility").asText();
+    }
+
     public JsonNode latest(String subject) {
         return request("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
     }
