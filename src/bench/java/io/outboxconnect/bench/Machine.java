@@ -14,7 +14,7 @@ public final class Machine {
     }
 
     public static String describe() {
-        return Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), load average " + loadAverage() + " at start, Java "
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), load average " + loadAverage() + " (1/5/15 min), Java "
                 + System.getProperty("java.version") + ", " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     }
 
