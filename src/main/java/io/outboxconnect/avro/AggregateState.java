@@ -672,7 +672,10 @@ public final class AggregateState {
                     long nanos = LocalTime.parse(text).toNanoOfDay();
                     yield unit == Unit.MILLIS ? nanos / 1_000_000 : nanos / 1_000;
                 }
-                case INSTANT -> inUnit(OffsetDateTime.parse(text).toInstant());
+                case INSTANT -> {
+                    Instant common = IsoInstants.parseOrNull(text);
+                    yield inUnit(common != null ? common : OffsetDateTime.parse(text).toInstant());
+                }
                 case LOCAL -> inUnit(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
             };
         }
