@@ -58,7 +58,8 @@ import io.outboxconnect.sandbox.Sandbox;
  * </ol>
  *
  * Both connectors run on the same worker with the same tuning ({@code poll.interval.ms=10}, as the
- * example ships) and the same exactly-once setting. Prints a table and writes it to
+ * example ships) and the same exactly-once setting; the writers commit with PostgreSQL's default
+ * {@code synchronous_commit=on} (the sandbox server's default is off). Prints a table and writes it to
  * {@code target/bench/pipeline.md}.
  */
 public final class PipelineBenchmark {
@@ -207,7 +208,7 @@ public final class PipelineBenchmark {
                 int share = rows / CONNECTIONS + (w < rows % CONNECTIONS ? 1 : 0);
                 done.add(writers.submit(() -> {
                     try (Connection c = env.connectDatabase(); PreparedStatement insert = c.prepareStatement(OUTBOX_INSERT)) {
-                        c.setAutoCommit(false);
+                        durable(c);
                         for (int left = share; left > 0; ) {
                             int n = Math.min(ROWS_PER_TX, left);
                             for (int i = 0; i < n; i++) {
@@ -231,6 +232,17 @@ public final class PipelineBenchmark {
             writers.shutdownNow();
         }
         return firstCommit.get();
+    }
+
+    /**
+     * A writer session as in production: the sandbox's server runs with synchronous_commit=off, which
+     * leaves a commit's WAL to the WAL writer (every 200 ms), and logical decoding only sends flushed WAL.
+     */
+    private static void durable(Connection c) throws SQLException {
+        try (var statement = c.createStatement()) {
+            statement.execute("SET synchronous_commit = on");
+        }
+        c.setAutoCommit(false);
     }
 
     private void addRow(PreparedStatement insert, String eventId) throws SQLException {
@@ -297,7 +309,7 @@ public final class PipelineBenchmark {
         long periodNanos = 1_000_000_000L * perTx / LATENCY_RATE;
         long transactions = (long) LATENCY_SECONDS * LATENCY_RATE / perTx;
         try (Connection c = env.connectDatabase(); PreparedStatement insert = c.prepareStatement(OUTBOX_INSERT)) {
-            c.setAutoCommit(false);
+            durable(c);
             long start = System.nanoTime();
             for (long t = 0; t < transactions; t++) {
                 long due = start + t * periodNanos;
