@@ -10,6 +10,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.outboxconnect.avro.AggregateState;
 
 /**
  * The outbox's payload column as compact JSON text. {@code jsonb} and {@code json} arrive from
@@ -59,6 +62,23 @@ final class EventData {
             throw notWellFormed(column, e);
         }
         return out.toString();
+    }
+
+    /**
+     * The payload's tree for {@link AggregateState#read(JsonNode)}, checked as {@link #compactObject}
+     * checks the text (one well-formed object without duplicate names), with the same messages: a row
+     * published as event and state is parsed once for both.
+     */
+    static JsonNode objectTree(String column, String json) {
+        try (JsonParser parser = AggregateState.parser(json)) {
+            requireObjectStart(column, parser.nextToken());
+            JsonNode tree = AggregateState.readTree(parser);
+            requireNothingAfter(column, parser);
+            return tree;
+        }
+        catch (IOException e) {
+            throw notWellFormed(column, e);
+        }
     }
 
     /** Tokenizes the whole text, decoding nothing: exactly one well-formed JSON object without duplicate names. */

@@ -2,6 +2,7 @@ package io.outboxconnect.transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.StringWriter;
 
@@ -62,5 +63,17 @@ class EventDataTest {
             assertThatThrownBy(() -> EventData.compactObject("event_data", json)).as(json).isInstanceOf(DataException.class)
                     .hasMessageContaining("'event_data'");
         }
+    }
+
+    @Test
+    void theSharedTreeRejectsWhatCompactionRejectsWithTheSameMessage() {
+        for (String json : new String[] {"[1]", "\"text\"", "", "{\"a\": 1} {\"b\": 2}", "{\"a\": 1", "{\"a\": 01}",
+            "{\"a\": \"tab\tinside\"}", "{\"a\": 1, \"a\": 2}", "{\"a\": [1, 2}"}) {
+            Throwable compact = catchThrowable(() -> EventData.compactObject("event_data", json));
+            assertThatThrownBy(() -> EventData.objectTree("event_data", json)).as(json).isInstanceOf(DataException.class)
+                    .hasMessage(compact.getMessage());
+        }
+        assertThat(EventData.objectTree("event_data", "{\"total_amount\": 12345678901234567.89}").get("total_amount").decimalValue())
+                .isEqualByComparingTo("12345678901234567.89");
     }
 }
