@@ -68,7 +68,8 @@ import io.outboxconnect.sandbox.SchemaRegistry;
  * for the example outbox table ({@link OutboxChangeEvents}); every invocation hands
  * {@value #BATCH} fresh records (new headers, as Debezium creates a record per change) and the
  * scores are per input row. The registry is a real Apicurio: the one at
- * {@code -Dbench.registry.url} ({@link RecordCostReport} starts one), else one started per fork; AvroEventRouter is configured as the shipped example.
+ * {@code -Dbench.registry.url} ({@link RecordCostReport} starts one), else one started per fork.
+ * AvroEventRouter is configured as the shipped example connector configures it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
