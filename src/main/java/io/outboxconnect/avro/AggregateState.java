@@ -111,7 +111,27 @@ public final class AggregateState {
         if (tree == null) {
             throw new AggregateMappingException("$", "one JSON object", "found nothing");
         }
+        return read(tree);
+    }
+
+    /**
+     * The record of a tree that {@link #readTree} built: for a caller that parsed and checked the
+     * text once for more than one use.
+     *
+     * @throws AggregateMappingException naming the JSON path and the expected type when the JSON does not fit
+     */
+    public GenericData.Record read(JsonNode tree) {
         return (GenericData.Record) root.convert(tree, Path.ROOT);
+    }
+
+    /** A parser of {@code json} with the number types and duplicate-name checks that {@link #read(String)} uses. */
+    public static JsonParser parser(String json) throws IOException {
+        return JSON.createParser(json);
+    }
+
+    /** The tree of the value at a {@link #parser}'s current token. */
+    public static JsonNode readTree(JsonParser parser) throws IOException {
+        return JSON.readTree(parser);
     }
 
     /** One node of the compiled schema. */
@@ -672,7 +692,10 @@ public final class AggregateState {
                     long nanos = LocalTime.parse(text).toNanoOfDay();
                     yield unit == Unit.MILLIS ? nanos / 1_000_000 : nanos / 1_000;
                 }
-                case INSTANT -> inUnit(OffsetDateTime.parse(text).toInstant());
+                case INSTANT -> {
+                    Instant common = IsoInstants.parseOrNull(text);
+                    yield inUnit(common != null ? common : OffsetDateTime.parse(text).toInstant());
+                }
                 case LOCAL -> inUnit(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
             };
         }

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.outboxconnect.avro.AggregateState;
 
 /**
  * The outbox's payload column as compact JSON text. {@code jsonb} and {@code json} arrive from
@@ -25,31 +28,119 @@ final class EventData {
     }
 
     /**
+     * The payload as compact JSON: the same text without the whitespace between tokens; numbers as
+     * written (never through a double: 12345678901234567.89 stays exact), escapes decoded.
+     *
      * @param column the column name, for the error message (the payload itself is never quoted:
      *               it may hold personal data)
      * @throws DataException when the text is not exactly one JSON object
      */
     static String compactObject(String column, String json) {
+        if (json.indexOf('\\') < 0) {
+            // no escapes, so every string is already as Jackson would write it: checking the text suffices
+            requireOneObject(column, json);
+            return withoutWhitespace(json);
+        }
         StringWriter out = new StringWriter(json.length());
         try (JsonParser parser = JSON.createParser(json); JsonGenerator generator = JSON.createGenerator(out)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                throw new DataException("The payload column '" + column + "' holds " + describe(first)
-                        + " where the full aggregate, a JSON object, is expected");
+            requireObjectStart(column, parser.nextToken());
+            int depth = 0;
+            do {
+                JsonToken token = parser.currentToken();
+                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    generator.writeNumber(parser.getText());
+                }
+                else {
+                    generator.copyCurrentEvent(parser);
+                }
+                depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
             }
-            generator.copyCurrentStructure(parser);
-            JsonToken trailing = parser.nextToken();
-            if (trailing != null) {
-                throw new DataException("The payload column '" + column + "' holds content after the JSON object (at offset "
-                        + parser.currentTokenLocation().getCharOffset() + ")");
-            }
+            while (depth > 0 && parser.nextToken() != null);
+            requireNothingAfter(column, parser);
         }
         catch (IOException e) {
-            // no cause: Jackson's messages quote the payload, which may hold personal data
-            throw new DataException("The payload column '" + column + "' is not well-formed JSON: " + e.getClass().getSimpleName()
-                    + " at offset " + offsetOf(e));
+            throw notWellFormed(column, e);
         }
         return out.toString();
+    }
+
+    /**
+     * The payload's tree for {@link AggregateState#read(JsonNode)}, checked as {@link #compactObject}
+     * checks the text (one well-formed object without duplicate names), with the same messages: a row
+     * published as event and state is parsed once for both.
+     */
+    static JsonNode objectTree(String column, String json) {
+        try (JsonParser parser = AggregateState.parser(json)) {
+            requireObjectStart(column, parser.nextToken());
+            JsonNode tree = AggregateState.readTree(parser);
+            requireNothingAfter(column, parser);
+            return tree;
+        }
+        catch (IOException e) {
+            throw notWellFormed(column, e);
+        }
+    }
+
+    /** Tokenizes the whole text, decoding nothing: exactly one well-formed JSON object without duplicate names. */
+    private static void requireOneObject(String column, String json) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            requireObjectStart(column, parser.nextToken());
+            parser.skipChildren();
+            requireNothingAfter(column, parser);
+        }
+        catch (IOException e) {
+            throw notWellFormed(column, e);
+        }
+    }
+
+    private static void requireObjectStart(String column, JsonToken first) {
+        if (first != JsonToken.START_OBJECT) {
+            throw new DataException("The payload column '" + column + "' holds " + describe(first)
+                    + " where the full aggregate, a JSON object, is expected");
+        }
+    }
+
+    private static void requireNothingAfter(String column, JsonParser parser) throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw new DataException("The payload column '" + column + "' holds content after the JSON object (at offset "
+                    + parser.currentTokenLocation().getCharOffset() + ")");
+        }
+    }
+
+    /** No cause: Jackson's messages quote the payload, which may hold personal data. */
+    private static DataException notWellFormed(String column, IOException e) {
+        return new DataException("The payload column '" + column + "' is not well-formed JSON: " + e.getClass().getSimpleName()
+                + " at offset " + offsetOf(e));
+    }
+
+    /** Well-formed JSON without the whitespace outside its strings. */
+    static String withoutWhitespace(String json) {
+        char[] chars = json.toCharArray();
+        int length = 0;
+        boolean inString = false;
+        boolean escaped = false;
+        for (char c : chars) {
+            if (inString) {
+                if (escaped) {
+                    escaped = false;
+                }
+                else if (c == '\\') {
+                    escaped = true;
+                }
+                else if (c == '"') {
+                    inString = false;
+                }
+            }
+            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                continue;
+            }
+            else if (c == '"') {
+                inString = true;
+            }
+            chars[length++] = c;
+        }
+        return length == chars.length ? json : new String(chars, 0, length);
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.Date;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 
+import io.outboxconnect.avro.IsoInstants;
+
 /**
  * Reads the outbox's event date column into epoch microseconds, whatever Debezium emitted for it:
  * {@code TIMESTAMPTZ} arrives as {@code ZonedTimestamp} (ISO-8601 text), {@code TIMESTAMP} as
@@ -72,6 +74,10 @@ final class EventDates {
     }
 
     private static long parseIso(String column, String type, String text) {
+        Instant common = IsoInstants.parseOrNull(text); // the formatter cost a quarter of a row
+        if (common != null) {
+            return micros(common);
+        }
         try {
             return micros(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
         }

@@ -1,0 +1,59 @@
+package io.outboxconnect.transforms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
+
+import org.apache.kafka.connect.errors.DataException;
+import org.junit.jupiter.api.Test;
+
+/** TIMESTAMPTZ event dates as Debezium's ZonedTimestamp text: read as DateTimeFormatter reads them, without its cost. */
+class EventDatesTest {
+
+    private static final org.apache.kafka.connect.data.Schema ZONED = OutboxChangeEvents.zonedTimestamp();
+
+    private static long viaFormatter(String text) {
+        return EventDates.micros(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+    }
+
+    @Test
+    void utcTimestampsReadAsTheFormatterReadsThem() {
+        Random random = new Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            // years 0001..9999, every fraction length Debezium may print
+            Instant instant = Instant.ofEpochSecond(-62_135_596_800L + (long) (random.nextDouble() * 315_537_897_599L), random.nextInt(1_000_000_000));
+            int keep = random.nextInt(10);
+            instant = instant.minusNanos(instant.getNano() % (long) Math.pow(10, 9 - keep));
+            String text = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
+            assertThat(EventDates.toEpochMicros("event_date", ZONED, text)).as(text).isEqualTo(viaFormatter(text));
+        }
+    }
+
+    @Test
+    void edgesOfTheCalendarReadAsTheFormatterReadsThem() {
+        for (String text : new String[] {"1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999999Z", "2024-02-29T12:00:00.5Z",
+            "2000-02-29T23:59:59.123456789Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2026-01-02T10:15:00.000001Z"}) {
+            assertThat(EventDates.toEpochMicros("event_date", ZONED, text)).as(text).isEqualTo(viaFormatter(text));
+        }
+    }
+
+    @Test
+    void otherOffsetsAndShapesReadAsTheFormatterReadsThem() {
+        assertThat(EventDates.toEpochMicros("event_date", ZONED, "2024-06-01T14:00:00.123456+02:00")).isEqualTo(viaFormatter("2024-06-01T12:00:00.123456Z"));
+        assertThat(EventDates.toEpochMicros("event_date", ZONED, "2024-06-01T12:00Z")).isEqualTo(viaFormatter("2024-06-01T12:00:00Z"));
+    }
+
+    @Test
+    void invalidDatesAreStillRejected() {
+        for (String text : new String[] {"2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z", "2024-06-01T24:00:00Z",
+            "2024-06-01T12:60:00Z", "2024-06-01T12:00:60Z", "2024-06-01T12:00:00.1234567890Z", "2024-06-0aT12:00:00Z"}) {
+            assertThatThrownBy(() -> EventDates.toEpochMicros("event_date", ZONED, text)).as(text).isInstanceOf(DataException.class)
+                    .hasMessageContaining("'event_date'");
+        }
+    }
+}
