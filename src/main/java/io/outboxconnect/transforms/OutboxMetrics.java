@@ -76,6 +76,11 @@ final class OutboxMetrics {
         this.registryCalls = registryCalls;
         this.registryCacheHits = registryCacheHits;
         this.metrics = metrics;
+        addTaskMetrics(metrics);
+    }
+
+    /** The per-task metrics: the registry gauges, serialization time and event age. */
+    private void addTaskMetrics(PluginMetrics metrics) {
         addGauges(metrics);
         sensor(SERIALIZATION, metrics, () -> new Stat[] {
             new Stat("serialization-time-ns-avg", "Average time to turn one row's payload into its Avro records, in ns.", tags(), new Avg()),
@@ -120,8 +125,9 @@ final class OutboxMetrics {
 
     private void recordTaskLevel(String key, double value) {
         Sensor sensor = sensors.get(key);
+        PluginMetrics metrics = this.metrics;
         if (sensor == null && metrics != null && retryDue(key)) {
-            bind(metrics, registryCalls, registryCacheHits);
+            addTaskMetrics(metrics);
             sensor = sensors.get(key);
         }
         record(sensor, value);
