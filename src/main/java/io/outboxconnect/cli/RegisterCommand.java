@@ -44,9 +44,8 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--connect-url", required = true, paramLabel = "URL", description = "The Connect worker's REST API, e.g. http://connect:8083.")
     String connectUrl;
 
-    @Option(names = "--connect-basic-auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:OUTBOX_CONNECT_BASIC_AUTH}",
-            description = "Basic authentication for Connect's REST API; default: the environment variable OUTBOX_CONNECT_BASIC_AUTH.")
-    String connectAuth;
+    @Mixin
+    ConnectOptions connect;
 
     @Option(names = "--registry-url", paramLabel = "URL", description = "The schema registry as this machine reaches it; default: the spec's schema_registry.url.")
     String registryUrl;
@@ -88,10 +87,10 @@ final class RegisterCommand implements Callable<Integer> {
         ConnectorConfig connector = ConnectorConfig.of(aggregate);
         Map<String, String> config = new LinkedHashMap<>(connector.config());
         config.putAll(overrides);
-        ConnectClient connect = new ConnectClient(connectUrl, connectAuth);
+        ConnectClient client = connect.client(connectUrl);
         try {
-            boolean created = connect.putConfig(connector.name(), config);
-            out.println((created ? "created " : "updated ") + "connector " + connector.name() + " on " + connect.url());
+            boolean created = client.putConfig(connector.name(), config);
+            out.println((created ? "created " : "updated ") + "connector " + connector.name() + " on " + client.url());
         }
         catch (ConnectClient.ConnectException e) {
             err.println("The worker refused the connector: " + e.getMessage());
@@ -101,7 +100,7 @@ final class RegisterCommand implements Callable<Integer> {
             err.println("Connect at " + connectUrl + " unreachable: " + e);
             return ExitCodes.UNREACHABLE;
         }
-        return awaitRunning(connect, connector.name(), out, err);
+        return awaitRunning(client, connector.name(), out, err);
     }
 
     private int schemas(AggregateSpec aggregate, PrintWriter out, PrintWriter err) {

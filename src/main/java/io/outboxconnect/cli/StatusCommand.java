@@ -51,9 +51,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--connect-url", required = true, paramLabel = "URL", description = "The Connect worker's REST API.")
     String connectUrl;
 
-    @Option(names = "--connect-basic-auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:OUTBOX_CONNECT_BASIC_AUTH}",
-            description = "Basic authentication for Connect's REST API; default: the environment variable OUTBOX_CONNECT_BASIC_AUTH.")
-    String connectAuth;
+    @Mixin
+    ConnectOptions connect;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka, for the topics' end offsets; without it they are not shown.")
     String bootstrapServers;
@@ -81,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
     private void connector(AggregateSpec aggregate, PrintWriter out) {
         String name = aggregate.connectorName();
         try {
-            JsonNode status = new ConnectClient(connectUrl, connectAuth).status(name);
+            JsonNode status = connect.client(connectUrl).status(name);
             String state = status.path("connector").path("state").asText();
             line(out, "connector " + name, state, state.equals("RUNNING") ? ExitCodes.OK : ExitCodes.FAILED);
             if (status.path("tasks").isEmpty()) {
