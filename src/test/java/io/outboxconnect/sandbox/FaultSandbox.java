@@ -1,11 +1,8 @@
 package io.outboxconnect.sandbox;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,27 +11,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reaching the registry through a {@link RegistryProxy}, and the worker's exactly-once mode chosen
  * per instance. Not shared: the scenarios of one test class use it, then close it.
  */
-public final class FaultSandbox implements OutboxEnvironment, AutoCloseable {
+public final class FaultSandbox extends LocalEnvironment implements AutoCloseable {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final String name;
     private final boolean exactlyOnce;
-    private final Postgres postgres;
-    private final Kafka broker;
-    private final SchemaRegistry schemaRegistry;
     private final RegistryProxy registryProxy;
-    private final ConnectWorker worker;
 
     private FaultSandbox(String name, boolean exactlyOnce, Postgres postgres, Kafka broker, SchemaRegistry schemaRegistry,
             RegistryProxy registryProxy, ConnectWorker worker) {
+        super(postgres, broker, schemaRegistry, worker);
         this.name = name;
         this.exactlyOnce = exactlyOnce;
-        this.postgres = postgres;
-        this.broker = broker;
-        this.schemaRegistry = schemaRegistry;
         this.registryProxy = registryProxy;
-        this.worker = worker;
     }
 
     /** Starts every component; the worker with {@code exactly.once.source.support} enabled or disabled. */
@@ -65,20 +55,8 @@ public final class FaultSandbox implements OutboxEnvironment, AutoCloseable {
         }
     }
 
-    public Postgres postgres() {
-        return postgres;
-    }
-
-    public Kafka broker() {
-        return broker;
-    }
-
     public RegistryProxy registryProxy() {
         return registryProxy;
-    }
-
-    public ConnectWorker worker() {
-        return worker;
     }
 
     @Override
@@ -86,31 +64,10 @@ public final class FaultSandbox implements OutboxEnvironment, AutoCloseable {
         return name;
     }
 
-    @Override
-    public Connection connectDatabase() throws SQLException {
-        return postgres.connect();
-    }
-
     /** The worker reaches the registry through the proxy, which the registry outage cuts. */
     @Override
-    public Map<String, String> connectorLocations() {
-        return Map.of("database.hostname", postgres.host(), "database.port", String.valueOf(postgres.port()),
-                "database.dbname", Postgres.DATABASE, "schema.registry.url", "http://127.0.0.1:" + registryProxy.port() + "/apis/ccompat/v7");
-    }
-
-    @Override
-    public RegistryRest registry() {
-        return schemaRegistry.rest();
-    }
-
-    @Override
-    public ConnectRest connect() {
-        return worker.rest();
-    }
-
-    @Override
-    public KafkaReader kafka() {
-        return broker.reader();
+    protected String workerRegistryUrl() {
+        return "http://127.0.0.1:" + registryProxy.port() + "/apis/ccompat/v7";
     }
 
     @Override
@@ -119,30 +76,14 @@ public final class FaultSandbox implements OutboxEnvironment, AutoCloseable {
     }
 
     @Override
-    public Optional<Map<String, Object>> apicurioDeserializerConfig() {
-        return Optional.empty();
-    }
-
-    @Override
     public void close() {
         Deque<AutoCloseable> all = new ArrayDeque<>();
-        all.push(postgres);
-        all.push(broker);
-        all.push(schemaRegistry);
+        all.push(postgres());
+        all.push(broker());
+        all.push(schemaRegistry());
         all.push(registryProxy);
-        all.push(worker);
+        all.push(worker());
         closeAll(all);
         System.out.println("[sandbox] " + name + " stopped");
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            }
-            catch (Exception e) {
-                System.err.println("[sandbox] stop failed: " + e);
-            }
-        }
     }
 }

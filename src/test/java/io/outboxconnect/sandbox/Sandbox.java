@@ -2,11 +2,7 @@ package io.outboxconnect.sandbox;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,7 +22,11 @@ public final class Sandbox implements BeforeAllCallback {
     private static Components components;
 
     /** What the sandbox runs, seen by the scenarios as an {@link OutboxEnvironment}. */
-    public record Components(Postgres postgres, Kafka broker, SchemaRegistry schemaRegistry, ConnectWorker worker) implements OutboxEnvironment {
+    public static final class Components extends LocalEnvironment {
+
+        Components(Postgres postgres, Kafka broker, SchemaRegistry schemaRegistry, ConnectWorker worker) {
+            super(postgres, broker, schemaRegistry, worker);
+        }
 
         @Override
         public String name() {
@@ -34,54 +34,13 @@ public final class Sandbox implements BeforeAllCallback {
         }
 
         @Override
-        public Connection connectDatabase() throws SQLException {
-            return postgres.connect();
-        }
-
-        @Override
-        public Map<String, String> connectorLocations() {
-            return Map.of("database.hostname", postgres.host(), "database.port", String.valueOf(postgres.port()),
-                    "database.dbname", Postgres.DATABASE, "schema.registry.url", schemaRegistry.ccompatUrl());
+        protected String workerRegistryUrl() {
+            return schemaRegistry().ccompatUrl();
         }
 
         @Override
         public boolean exactlyOnce() {
             return ConnectWorker.exactlyOnce();
-        }
-
-        @Override
-        public RegistryRest registry() {
-            return schemaRegistry.rest();
-        }
-
-        @Override
-        public ConnectRest connect() {
-            return worker.rest();
-        }
-
-        @Override
-        public KafkaReader kafka() {
-            return broker.reader();
-        }
-
-        @Override
-        public Optional<WorkerMetrics> workerMetrics() {
-            return Optional.of(worker.metrics());
-        }
-
-        @Override
-        public Optional<Path> workerLog() {
-            return Optional.of(worker.log());
-        }
-
-        /** Apicurio's deserializer in Confluent mode: the 4-byte id is the ccompat API's id, Apicurio's content id. */
-        @Override
-        public Optional<Map<String, Object>> apicurioDeserializerConfig() {
-            return Optional.of(Map.of(
-                    "apicurio.registry.url", schemaRegistry.baseUrl() + "/apis/registry/v2",
-                    "apicurio.registry.headers.enabled", false,
-                    "apicurio.registry.as-confluent", true,
-                    "apicurio.registry.use-id", "contentId"));
         }
     }
 
@@ -117,7 +76,7 @@ public final class Sandbox implements BeforeAllCallback {
             return new Components(postgres, kafka, registry, worker);
         }
         catch (RuntimeException | Error e) {
-            closeAll(started);
+            LocalEnvironment.closeAll(started);
             throw e;
         }
     }
@@ -133,19 +92,8 @@ public final class Sandbox implements BeforeAllCallback {
         all.push(components.schemaRegistry());
         all.push(components.worker());
         components = null;
-        closeAll(all);
+        LocalEnvironment.closeAll(all);
         System.out.println("[sandbox] stopped");
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            }
-            catch (Exception e) {
-                System.err.println("[sandbox] stop failed: " + e);
-            }
-        }
     }
 
     private static <T> T timed(String what, java.util.function.Supplier<T> start) {
