@@ -36,8 +36,8 @@ public final class ArtifactGenerator {
         files.put(MIGRATIONS + "/" + migrationFileName(spec, root.resolve(MIGRATIONS)), OutboxMigration.sql(spec));
         files.put("connector-configs/" + stem + "-connector.json", connector.json());
         files.put("connector-configs/" + stem + "-connector.md", connector.markdown());
-        files.put("schemas/" + spec.domain() + "/" + spec.aggregate() + "_event.avsc", AvroSchemas.envelope(spec));
-        files.put("schemas/" + spec.domain() + "/" + spec.aggregate() + ".avsc", AvroSchemas.aggregate(spec));
+        files.put(spec.names().eventSchemaFile(spec.aggregate()), AvroSchemas.envelope(spec));
+        files.put(spec.names().stateSchemaFile(spec.aggregate()), AvroSchemas.aggregate(spec));
         files.put("connector-configs/docs/kafka-topics-" + stem + ".md", TopicDocument.markdown(spec));
         files.put("connector-configs/strimzi/" + stem + "-kafkaconnector.yaml", StrimziManifests.kafkaConnector(spec, connector));
         files.put("connector-configs/strimzi/" + stem + "-kafkaconnect.yaml", StrimziManifests.kafkaConnectBuild(spec));

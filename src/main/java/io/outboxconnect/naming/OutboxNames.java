@@ -65,6 +65,16 @@ public final class OutboxNames {
         return format(stateTopicFormat, aggregate);
     }
 
+    /** Where the envelope schema of an aggregate is kept in a repository, e.g. {@code schemas/commerce/order_event.avsc}. */
+    public String eventSchemaFile(String aggregate) {
+        return "schemas/" + domain + "/" + aggregate + "_event.avsc";
+    }
+
+    /** Where the aggregate's own schema is kept in a repository, e.g. {@code schemas/commerce/order.avsc}. */
+    public String stateSchemaFile(String aggregate) {
+        return "schemas/" + domain + "/" + aggregate + ".avsc";
+    }
+
     /**
      * The dead-letter topic named by {@code format} (see {@link #requireDeadLetterTopicFormat}), e.g.
      * {@code public.commerce.outbox_dlq.c1.v1}.

@@ -124,12 +124,12 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         boolean autoRegister = config.getBoolean(AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER);
         events = new StreamSchemas<>(registry, registryUrls, names, autoRegister,
                 new StreamSchemas.Settings("event envelope", names::eventTopic, config.getString(AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE),
-                        AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE, config.eventVersion(), "{aggregate}_event.avsc"),
+                        AvroEventRouterConfig.SCHEMAS_EVENT_SOURCE, config.eventVersion(), names::eventSchemaFile),
                 (schema, aggregate, origin) -> EventEnvelope.of(schema, origin)
                         .requireNames(names.eventRecordFullName(aggregate), names.eventTypeEnumFullName(aggregate), origin));
         states = new StreamSchemas<>(registry, registryUrls, names, autoRegister,
                 new StreamSchemas.Settings("aggregate", names::stateTopic, config.getString(AvroEventRouterConfig.SCHEMAS_STATE_SOURCE),
-                        AvroEventRouterConfig.SCHEMAS_STATE_SOURCE, config.stateVersion(), "{aggregate}.avsc"),
+                        AvroEventRouterConfig.SCHEMAS_STATE_SOURCE, config.stateVersion(), names::stateSchemaFile),
                 (schema, aggregate, origin) -> {
                     if (!schema.getFullName().equals(names.aggregateRecordFullName(aggregate))) {
                         throw new EnvelopeContractException("The aggregate schema " + origin + " is named " + schema.getFullName()

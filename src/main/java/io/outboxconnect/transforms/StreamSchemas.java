@@ -45,7 +45,7 @@ final class StreamSchemas<T> {
 
     /** Where a stream's schemas come from, as configured. */
     record Settings(String what, Function<String, String> topicOf, String source, String sourceKey, Integer pinnedVersion,
-                    String avscFileName) {
+                    Function<String, String> schemaFileOf) {
     }
 
     private final RegistryOperations registry;
@@ -138,7 +138,7 @@ final class StreamSchemas<T> {
         catch (SubjectNotFoundException | SchemaNotFoundException e) {
             throw new MissingSchemaException("No " + settings.what() + " schema for aggregate '" + aggregate + "': the registry at " + registryUrls
                     + " has no " + (pinned == null ? "version" : "version " + pinned) + " of subject '" + subject + "'."
-                    + " Register the schema (e.g. schemas/" + names.domain() + "/" + names.expand(settings.avscFileName(), aggregate)
+                    + " Register the schema (e.g. " + settings.schemaFileOf().apply(aggregate)
                     + ") before starting the connector: POST {\"schema\": \"<the .avsc as a JSON string>\"} to " + firstUrl()
                     + "/subjects/" + subject + "/versions; in development, set " + AvroEventRouterConfig.SCHEMAS_AUTO_REGISTER + "=true with "
                     + settings.sourceKey() + ".", e);
