@@ -76,10 +76,12 @@ public final class AggregateState {
 
     private final Schema schema;
     private final Converter root;
+    private final JsonAvroWriter fast;
 
     private AggregateState(Schema schema, UnknownFields unknownFields) {
         this.schema = schema;
         this.root = compile(schema, unknownFields, new HashMap<>());
+        this.fast = new JsonAvroWriter(schema, unknownFields == UnknownFields.IGNORE);
     }
 
     public static AggregateState of(Schema schema, UnknownFields unknownFields) {
@@ -112,6 +114,30 @@ public final class AggregateState {
             throw new AggregateMappingException("$", "one JSON object", "found nothing");
         }
         return read(tree);
+    }
+
+    /**
+     * The record of {@code json} in the Confluent wire format: what {@code writer.write(read(json))}
+     * returns, without building the tree or the record when the JSON is of a common shape (see
+     * {@link JsonAvroWriter}). Not thread-safe, like the writer.
+     *
+     * @param writer the writer of this mapping's schema
+     * @throws AggregateMappingException naming the JSON path and the expected type when the JSON does not fit
+     */
+    public byte[] write(String json, ConfluentAvroWriter writer) {
+        byte[] written = writeCommon(json, writer);
+        return written != null ? written : writer.write(read(json));
+    }
+
+    /**
+     * What {@link #write} returns when the JSON is well-formed, fits and is of a common shape; null
+     * otherwise, for the caller to read it the general way, which says what is wrong if anything is.
+     */
+    public byte[] writeCommon(String json, ConfluentAvroWriter writer) {
+        if (writer.schema() != schema) {
+            throw new IllegalArgumentException("The writer is for " + writer.schema().getFullName() + ", not for this mapping's schema");
+        }
+        return fast.write(json, writer.begin()) ? writer.finish() : null;
     }
 
     /**
@@ -575,16 +601,10 @@ public final class AggregateState {
                 }
                 return n.textValue();
             }) : null;
-            case "date" -> new TemporalConverter("date", TemporalConverter.Unit.DAYS, TemporalConverter.Kind.DATE, true);
-            case "time-millis" -> new TemporalConverter("time-millis", TemporalConverter.Unit.MILLIS, TemporalConverter.Kind.TIME, true);
-            case "time-micros" -> new TemporalConverter("time-micros", TemporalConverter.Unit.MICROS, TemporalConverter.Kind.TIME, false);
-            case "timestamp-millis" -> new TemporalConverter(name, TemporalConverter.Unit.MILLIS, TemporalConverter.Kind.INSTANT, false);
-            case "timestamp-micros" -> new TemporalConverter(name, TemporalConverter.Unit.MICROS, TemporalConverter.Kind.INSTANT, false);
-            case "timestamp-nanos" -> new TemporalConverter(name, TemporalConverter.Unit.NANOS, TemporalConverter.Kind.INSTANT, false);
-            case "local-timestamp-millis" -> new TemporalConverter(name, TemporalConverter.Unit.MILLIS, TemporalConverter.Kind.LOCAL, false);
-            case "local-timestamp-micros" -> new TemporalConverter(name, TemporalConverter.Unit.MICROS, TemporalConverter.Kind.LOCAL, false);
-            case "local-timestamp-nanos" -> new TemporalConverter(name, TemporalConverter.Unit.NANOS, TemporalConverter.Kind.LOCAL, false);
-            default -> null; // an unknown logical type: its underlying type applies, as Avro specifies
+            default -> {
+                Temporal temporal = Temporal.of(name);
+                yield temporal == null ? null : new TemporalConverter(temporal); // null: an unknown logical type, its underlying type applies
+            }
         };
     }
 
@@ -643,49 +663,56 @@ public final class AggregateState {
         }
     }
 
-    private static final class TemporalConverter implements Converter {
-        enum Unit { DAYS, MILLIS, MICROS, NANOS }
+    /** The date and time logical types: how each reads ISO text, and in what unit it counts. */
+    enum Temporal {
+        DATE("date", Unit.DAYS, Kind.DATE, true),
+        TIME_MILLIS("time-millis", Unit.MILLIS, Kind.TIME, true),
+        TIME_MICROS("time-micros", Unit.MICROS, Kind.TIME, false),
+        TIMESTAMP_MILLIS("timestamp-millis", Unit.MILLIS, Kind.INSTANT, false),
+        TIMESTAMP_MICROS("timestamp-micros", Unit.MICROS, Kind.INSTANT, false),
+        TIMESTAMP_NANOS("timestamp-nanos", Unit.NANOS, Kind.INSTANT, false),
+        LOCAL_TIMESTAMP_MILLIS("local-timestamp-millis", Unit.MILLIS, Kind.LOCAL, false),
+        LOCAL_TIMESTAMP_MICROS("local-timestamp-micros", Unit.MICROS, Kind.LOCAL, false),
+        LOCAL_TIMESTAMP_NANOS("local-timestamp-nanos", Unit.NANOS, Kind.LOCAL, false);
 
-        enum Kind { DATE, TIME, INSTANT, LOCAL }
+        private enum Unit { DAYS, MILLIS, MICROS, NANOS }
+
+        private enum Kind { DATE, TIME, INSTANT, LOCAL }
 
         private final String type;
         private final Unit unit;
         private final Kind kind;
         private final boolean asInt;
 
-        TemporalConverter(String type, Unit unit, Kind kind, boolean asInt) {
+        Temporal(String type, Unit unit, Kind kind, boolean asInt) {
             this.type = type;
             this.unit = unit;
             this.kind = kind;
             this.asInt = asInt;
         }
 
-        @Override
-        public Object convert(JsonNode node, Path path) {
-            long value;
-            if (node.isNumber()) {
-                BigInteger number = integral(node, path, this);
-                BigInteger bound = asInt ? BigInteger.valueOf(Integer.MAX_VALUE) : BigInteger.valueOf(Long.MAX_VALUE);
-                if (number.abs().compareTo(bound) > 0) {
-                    throw new AggregateMappingException(path.toString(), type, "found a number out of its range");
-                }
-                value = number.longValue();
-            }
-            else if (node.isTextual()) {
-                try {
-                    value = parse(node.textValue().trim());
-                }
-                catch (DateTimeParseException | ArithmeticException e) {
-                    throw new AggregateMappingException(path.toString(), type, "found a string that is not " + expectedText());
+        /** The temporal type of an Avro logical type name; null for any other. */
+        static Temporal of(String logicalName) {
+            for (Temporal temporal : values()) {
+                if (temporal.type.equals(logicalName)) {
+                    return temporal;
                 }
             }
-            else {
-                throw mismatch(path, this, node);
-            }
-            return asInt ? (Object) Math.toIntExact(value) : (Object) value;
+            return null;
         }
 
-        private long parse(String text) {
+        /** Whether the underlying Avro type is int (else long). */
+        boolean asInt() {
+            return asInt;
+        }
+
+        /**
+         * The value of ISO text, in the type's unit.
+         *
+         * @throws DateTimeParseException when the text is not the ISO form
+         * @throws ArithmeticException when the value does not fit a long
+         */
+        long parse(String text) {
             return switch (kind) {
                 case DATE -> LocalDate.parse(text).toEpochDay();
                 case TIME -> {
@@ -717,6 +744,42 @@ public final class AggregateState {
                 case LOCAL -> "an ISO local date-time";
             };
         }
+    }
+
+    private static final class TemporalConverter implements Converter {
+        private final Temporal temporal;
+
+        TemporalConverter(Temporal temporal) {
+            this.temporal = temporal;
+        }
+
+        @Override
+        public Object convert(JsonNode node, Path path) {
+            long value;
+            if (node.isNumber()) {
+                BigInteger number = integral(node, path, this);
+                BigInteger bound = temporal.asInt ? BigInteger.valueOf(Integer.MAX_VALUE) : BigInteger.valueOf(Long.MAX_VALUE);
+                if (number.abs().compareTo(bound) > 0) {
+                    throw new AggregateMappingException(path.toString(), type(), "found a number out of its range");
+                }
+                value = number.longValue();
+            }
+            else if (node.isTextual()) {
+                try {
+                    value = temporal.parse(node.textValue().trim());
+                }
+                catch (DateTimeParseException | ArithmeticException e) {
+                    throw new AggregateMappingException(path.toString(), type(), "found a string that is not " + temporal.expectedText());
+                }
+            }
+            else {
+                throw mismatch(path, this, node);
+            }
+            if (temporal.asInt && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+                throw new AggregateMappingException(path.toString(), type(), "found a value out of its range");
+            }
+            return temporal.asInt ? (Object) (int) value : (Object) value;
+        }
 
         @Override
         public boolean accepts(JsonNode node) {
@@ -725,7 +788,7 @@ public final class AggregateState {
 
         @Override
         public String type() {
-            return type;
+            return temporal.type;
         }
     }
 }

@@ -27,6 +27,7 @@ public final class ConfluentAvroWriter {
     private final GenericDatumWriter<GenericRecord> writer;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private BinaryEncoder encoder;
+    private final AvroOutput output = new AvroOutput(512);
 
     public ConfluentAvroWriter(int schemaId, Schema schema) {
         this.schemaId = schemaId;
@@ -50,6 +51,22 @@ public final class ConfluentAvroWriter {
             throw new UncheckedIOException(e);
         }
         return buffer.toByteArray();
+    }
+
+    /** Starts a value written directly: the header is written, the Avro encoding follows. */
+    AvroOutput begin() {
+        output.truncate(0);
+        output.writeByte(MAGIC_BYTE);
+        output.writeByte(schemaId >>> 24);
+        output.writeByte(schemaId >>> 16);
+        output.writeByte(schemaId >>> 8);
+        output.writeByte(schemaId);
+        return output;
+    }
+
+    /** The value {@link #begin} started. */
+    byte[] finish() {
+        return output.toByteArray();
     }
 
     public int schemaId() {

@@ -40,6 +40,9 @@ public final class EventEnvelope {
     private final int eventTypePos;
     private final int eventDatePos;
     private final int eventDataPos;
+    /** The envelope's fields in the schema's order, as indexes into {@link #FIELDS}. */
+    private final int[] order;
+    private final Map<String, Integer> ordinals = new HashMap<>();
 
     private EventEnvelope(Schema schema) {
         this.schema = schema;
@@ -56,6 +59,8 @@ public final class EventEnvelope {
         this.eventTypePos = schema.getField(EVENT_TYPE).pos();
         this.eventDatePos = schema.getField(EVENT_DATE).pos();
         this.eventDataPos = schema.getField(EVENT_DATA).pos();
+        this.order = schema.getFields().stream().mapToInt(field -> FIELDS.indexOf(field.name())).toArray();
+        emittableSymbols.keySet().forEach(symbol -> ordinals.put(symbol, eventTypeSchema.getEnumOrdinal(symbol)));
     }
 
     /**
@@ -142,6 +147,52 @@ public final class EventEnvelope {
         record.put(eventDatePos, eventDateMicros);
         record.put(eventDataPos, eventData);
         return record;
+    }
+
+    /**
+     * One envelope in the Confluent wire format, written directly: the bytes that
+     * {@code writer.write(record(...))} returns for the same values, {@code eventData} taken without
+     * the whitespace outside its strings when {@code compactJson} (it must then be well-formed JSON).
+     *
+     * @param writer the writer of this envelope's schema
+     * @return null when a string holds an unpaired UTF-16 surrogate, which UTF-8 cannot carry: the
+     *         caller decides (Avro's own writer replaces it with '?')
+     * @throws IllegalArgumentException when {@code eventType} is not an emittable symbol
+     */
+    public byte[] write(ConfluentAvroWriter writer, String eventId, String aggregateType, String aggregateId, String eventType,
+                        long eventDateMicros, String eventData, boolean compactJson) {
+        Integer ordinal = ordinals.get(eventType);
+        if (ordinal == null) {
+            throw new IllegalArgumentException("'" + eventType + "' is not an event type of " + eventTypeSchema.getFullName() + " " + eventTypes());
+        }
+        if (writer.schema() != schema) {
+            throw new IllegalArgumentException("The writer is for " + writer.schema().getFullName() + ", not for this envelope's schema");
+        }
+        AvroOutput out = writer.begin();
+        for (int field : order) {
+            boolean written = switch (field) {
+                case 0 -> out.writeString(eventId);
+                case 1 -> out.writeString(aggregateType);
+                case 2 -> out.writeString(aggregateId);
+                case 3 -> {
+                    out.writeInt(ordinal);
+                    yield true;
+                }
+                case 4 -> {
+                    out.writeLong(eventDateMicros);
+                    yield true;
+                }
+                default -> {
+                    char[] chars = out.chars(eventData.length());
+                    eventData.getChars(0, eventData.length(), chars, 0);
+                    yield compactJson ? out.writeCompactJson(chars, 0, eventData.length()) : out.writeString(chars, 0, eventData.length());
+                }
+            };
+            if (!written) {
+                return null;
+            }
+        }
+        return writer.finish();
     }
 
     private static void requireType(Schema schema, String source, String field, Schema.Type type, LogicalType logicalType) {

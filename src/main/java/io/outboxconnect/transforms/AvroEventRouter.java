@@ -266,7 +266,9 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             row.eventDate = eventDateMicros(change, after);
             String json = payload(after);
             long start = System.nanoTime();
-            JsonNode tree = null; // parsed by the event stream when the state stream needs it too
+            boolean deleting = deleteEventTypes.matcher(row.eventType).matches();
+            // the state stream reads the payload after the event stream: its reading checks the JSON for both
+            boolean stateChecksJson = false;
             for (OutboxStream stream : rowStreams) {
                 current = stream;
                 if (stream == OutboxStream.EVENT) {
@@ -276,24 +278,31 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                                 + envelope.shape().schema().getField("event_type").schema().getFullName() + " " + envelope.shape().eventTypes());
                     }
                     row.eventTopic = envelope.topic();
-                    String eventData;
-                    if (json.indexOf('\\') < 0 && rowStreams.indexOf(OutboxStream.STATE) > rowStreams.indexOf(OutboxStream.EVENT)
-                            && !deleteEventTypes.matcher(row.eventType).matches()) {
-                        tree = EventData.objectTree(payloadColumn, json); // one parse for both streams; the check is compactObject's
-                        eventData = EventData.withoutWhitespace(json);
+                    stateChecksJson = !deleting && json.indexOf('\\') < 0
+                            && rowStreams.indexOf(OutboxStream.STATE) > rowStreams.indexOf(OutboxStream.EVENT);
+                    String eventData = stateChecksJson ? json : EventData.compactObject(payloadColumn, json);
+                    row.event = envelope.shape().write(envelope.writer(), row.eventId, row.aggregate, row.aggregateId, row.eventType,
+                            row.eventDate, eventData, stateChecksJson);
+                    if (row.event == null) { // an unpaired surrogate: Avro's writer decides, as it always did
+                        row.event = envelope.writer().write(envelope.shape().record(row.eventId, row.aggregate, row.aggregateId, row.eventType,
+                                row.eventDate, stateChecksJson ? EventData.withoutWhitespace(json) : eventData));
                     }
-                    else {
-                        eventData = EventData.compactObject(payloadColumn, json);
-                    }
-                    row.event = envelope.writer().write(envelope.shape().record(row.eventId, row.aggregate, row.aggregateId, row.eventType,
-                            row.eventDate, eventData));
                 }
                 else {
                     row.stateTopic = stateTopic(row.aggregate);
-                    if (!deleteEventTypes.matcher(row.eventType).matches()) {
+                    if (!deleting) {
                         Resolved<AggregateState> state = states.forAggregate(row.aggregate);
                         row.mappingTarget = state.shape().schema().getFullName();
-                        row.state = state.writer().write(tree != null ? state.shape().read(tree) : state.shape().read(json));
+                        row.state = state.shape().writeCommon(json, state.writer());
+                        if (row.state == null) {
+                            JsonNode tree = null;
+                            if (stateChecksJson) {
+                                current = OutboxStream.EVENT; // the event stream's check, with its message
+                                tree = EventData.objectTree(payloadColumn, json);
+                                current = stream;
+                            }
+                            row.state = state.writer().write(tree != null ? state.shape().read(tree) : state.shape().read(json));
+                        }
                     }
                 }
             }

@@ -1,0 +1,300 @@
+package io.outboxconnect.avro;
+
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that writes Avro's binary encoding directly, byte for byte what
+ * Avro's {@code BinaryEncoder} writes for the same values: zig-zag varints, little-endian
+ * floating point, length-prefixed UTF-8 strings and bytes, arrays and maps as one block
+ * followed by the end marker.
+ *
+ * <p>Not thread-safe; reused across records by its owner.
+ */
+final class AvroOutput {
+
+    private byte[] buf;
+    private int pos;
+    private char[] chars = new char[256];
+
+    AvroOutput(int capacity) {
+        buf = new byte[Math.max(16, capacity)];
+    }
+
+    /** A reusable char buffer of at least {@code length} chars, for text about to be written. */
+    char[] chars(int length) {
+        if (chars.length < length) {
+            chars = new char[Math.max(length, chars.length * 2)];
+        }
+        return chars;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    /** Drops everything from {@code position} on. */
+    void truncate(int position) {
+        pos = position;
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
+
+    void ensure(int more) {
+        if (pos + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+        }
+    }
+
+    void writeByte(int b) {
+        ensure(1);
+        buf[pos++] = (byte) b;
+    }
+
+    void writeRaw(byte[] bytes, int offset, int length) {
+        ensure(length);
+        System.arraycopy(bytes, offset, buf, pos, length);
+        pos += length;
+    }
+
+    void writeInt(int value) {
+        writeLong(value);
+    }
+
+    void writeLong(long value) {
+        ensure(10);
+        long n = (value << 1) ^ (value >> 63);
+        while ((n & ~0x7FL) != 0) {
+            buf[pos++] = (byte) ((n & 0x7F) | 0x80);
+            n >>>= 7;
+        }
+        buf[pos++] = (byte) n;
+    }
+
+    /** The number of bytes {@link #writeLong} takes for {@code value}. */
+    static int varintSize(long value) {
+        long n = (value << 1) ^ (value >> 63);
+        int size = 1;
+        while ((n & ~0x7FL) != 0) {
+            n >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
+    void writeFloat(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        ensure(4);
+        buf[pos++] = (byte) bits;
+        buf[pos++] = (byte) (bits >>> 8);
+        buf[pos++] = (byte) (bits >>> 16);
+        buf[pos++] = (byte) (bits >>> 24);
+    }
+
+    void writeDouble(double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        ensure(8);
+        for (int shift = 0; shift < 64; shift += 8) {
+            buf[pos++] = (byte) (bits >>> shift);
+        }
+    }
+
+    /** Avro {@code bytes}: the length, then the bytes. */
+    void writeBytes(byte[] bytes) {
+        writeLong(bytes.length);
+        writeRaw(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Avro {@code string} of {@code chars[from, to)}: the UTF-8 length, then UTF-8.
+     *
+     * @return false, writing nothing, when the chars hold an unpaired surrogate, which UTF-8 cannot
+     *         carry (Java's encoder would write '?' in its place)
+     */
+    boolean writeString(char[] chars, int from, int to) {
+        int length = utf8Length(chars, from, to);
+        if (length < 0) {
+            return false;
+        }
+        writeLong(length);
+        ensure(length);
+        encodeUtf8(chars, from, to);
+        return true;
+    }
+
+    /** Avro {@code string}; false, writing nothing, for an unpaired surrogate. */
+    boolean writeString(String text) {
+        int length = text.length();
+        boolean ascii = true;
+        for (int i = 0; i < length; i++) {
+            if (text.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii) {
+            char[] chars = text.toCharArray();
+            return writeString(chars, 0, chars.length);
+        }
+        writeLong(length);
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            buf[pos++] = (byte) text.charAt(i);
+        }
+        return true;
+    }
+
+    /** UTF-8 length of {@code chars[from, to)}, or -1 when they hold an unpaired surrogate. */
+    static int utf8Length(char[] chars, int from, int to) {
+        int length = to - from;
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    length += 1;
+                }
+                else if (Character.isSurrogate(c)) {
+                    if (!Character.isHighSurrogate(c) || i + 1 >= to || !Character.isLowSurrogate(chars[i + 1])) {
+                        return -1;
+                    }
+                    length += 2; // two chars, four bytes
+                    i++;
+                }
+                else {
+                    length += 2;
+                }
+            }
+        }
+        return length;
+    }
+
+    /** Writes {@code chars[from, to)} as UTF-8; the caller checked the surrogates and made room. */
+    private void encodeUtf8(char[] chars, int from, int to) {
+        byte[] b = buf;
+        int p = pos;
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            }
+            else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+            else if (Character.isHighSurrogate(c)) {
+                int cp = Character.toCodePoint(c, chars[++i]);
+                b[p++] = (byte) (0xF0 | (cp >> 18));
+                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (cp & 0x3F));
+            }
+            else {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        pos = p;
+    }
+
+    /**
+     * Avro {@code string} of well-formed JSON text without the whitespace outside its strings, in
+     * one pass and without an intermediate string.
+     *
+     * @return false, writing nothing, when the text holds an unpaired surrogate
+     */
+    boolean writeCompactJson(char[] chars, int from, int to) {
+        int length = 0;
+        boolean inString = false;
+        boolean escaped = false;
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
+            if (inString) {
+                if (escaped) {
+                    escaped = false;
+                }
+                else if (c == '\\') {
+                    escaped = true;
+                }
+                else if (c == '"') {
+                    inString = false;
+                }
+            }
+            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                continue;
+            }
+            else if (c == '"') {
+                inString = true;
+            }
+            if (c < 0x80) {
+                length++;
+            }
+            else if (c < 0x800) {
+                length += 2;
+            }
+            else if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 >= to || !Character.isLowSurrogate(chars[i + 1])) {
+                    return false;
+                }
+                length += 4;
+                i++;
+            }
+            else {
+                length += 3;
+            }
+        }
+        writeLong(length);
+        ensure(length);
+        int start = from;
+        inString = false;
+        escaped = false;
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
+            if (inString) {
+                if (escaped) {
+                    escaped = false;
+                }
+                else if (c == '\\') {
+                    escaped = true;
+                }
+                else if (c == '"') {
+                    inString = false;
+                }
+            }
+            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                encodeUtf8(chars, start, i);
+                start = i + 1;
+            }
+            else if (c == '"') {
+                inString = true;
+            }
+        }
+        encodeUtf8(chars, start, to);
+        return true;
+    }
+
+    /**
+     * Inserts {@code value}'s varint at {@code at}, moving what was written from there on. For
+     * counts known only after their items: the caller reserved {@code reserved} bytes at {@code at}.
+     */
+    void insertLong(int at, int reserved, long value) {
+        int size = varintSize(value);
+        if (size != reserved) {
+            ensure(size - reserved);
+            System.arraycopy(buf, at + reserved, buf, at + size, pos - at - reserved);
+            pos += size - reserved;
+        }
+        long n = (value << 1) ^ (value >> 63);
+        int p = at;
+        while ((n & ~0x7FL) != 0) {
+            buf[p++] = (byte) ((n & 0x7F) | 0x80);
+            n >>>= 7;
+        }
+        buf[p] = (byte) n;
+    }
+}
