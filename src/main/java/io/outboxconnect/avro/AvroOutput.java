@@ -209,72 +209,55 @@ final class AvroOutput {
      * @return false, writing nothing, when the text holds an unpaired surrogate
      */
     boolean writeCompactJson(char[] chars, int from, int to) {
-        int length = 0;
+        int start = pos;
+        int reserved = varintSize(3L * (to - from)); // UTF-8 takes at most 3 bytes per char
+        ensure(reserved + 3 * (to - from));
+        byte[] b = buf;
+        int p = start + reserved;
+        int bytesFrom = p;
         boolean inString = false;
-        boolean escaped = false;
         for (int i = from; i < to; i++) {
             char c = chars[i];
-            if (inString) {
-                if (escaped) {
-                    escaped = false;
+            if (c < 0x80) {
+                if (inString) {
+                    if (c == '\\' && i + 1 < to && chars[i + 1] < 0x80) {
+                        b[p++] = '\\';
+                        c = chars[++i]; // the escaped char: a quote does not end the string
+                    }
+                    else if (c == '"') {
+                        inString = false;
+                    }
                 }
-                else if (c == '\\') {
-                    escaped = true;
+                else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                    continue;
                 }
                 else if (c == '"') {
-                    inString = false;
+                    inString = true;
                 }
-            }
-            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                continue;
-            }
-            else if (c == '"') {
-                inString = true;
-            }
-            if (c < 0x80) {
-                length++;
+                b[p++] = (byte) c;
             }
             else if (c < 0x800) {
-                length += 2;
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
             }
             else if (Character.isSurrogate(c)) {
                 if (!Character.isHighSurrogate(c) || i + 1 >= to || !Character.isLowSurrogate(chars[i + 1])) {
                     return false;
                 }
-                length += 4;
-                i++;
+                int cp = Character.toCodePoint(c, chars[++i]);
+                b[p++] = (byte) (0xF0 | (cp >> 18));
+                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (cp & 0x3F));
             }
             else {
-                length += 3;
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        writeLong(length);
-        ensure(length);
-        int start = from;
-        inString = false;
-        escaped = false;
-        for (int i = from; i < to; i++) {
-            char c = chars[i];
-            if (inString) {
-                if (escaped) {
-                    escaped = false;
-                }
-                else if (c == '\\') {
-                    escaped = true;
-                }
-                else if (c == '"') {
-                    inString = false;
-                }
-            }
-            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                encodeUtf8(chars, start, i);
-                start = i + 1;
-            }
-            else if (c == '"') {
-                inString = true;
-            }
-        }
-        encodeUtf8(chars, start, to);
+        pos = p;
+        insertLong(start, reserved, p - bytesFrom);
         return true;
     }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,10 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     private final Function<AvroEventRouterConfig, RegistryOperations> registryFactory;
     /** Whether a change-event value schema is that of an outbox table; the same few schemas arrive for every record. */
     private final Cache<Schema, Boolean> outboxSchemas = new SynchronizedCache<>(new LRUCache<>(16));
+    private volatile OutboxSchema lastSchema;
+
+    private record OutboxSchema(Schema schema, boolean outbox) {
+    }
 
     private String eventIdColumn;
     private String aggregateIdColumn;
@@ -176,35 +181,50 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (row.failure != null) {
             return badData(record, row, stream, rowStreams);
         }
-        R routed;
-        try {
-            routed = super.apply(record);
+        Headers headers;
+        Integer partition;
+        if (row.routedHeaders != null) {
+            // a later copy of a row EventRouter routed already: its headers, and what it traced, are the row's
+            headers = row.routedHeaders.duplicate();
+            partition = row.routedPartition;
         }
-        catch (DataException e) {
-            row.fail(e, stream, describe(record, row.eventId));
-            return badData(record, row, stream, rowStreams);
+        else {
+            R routed;
+            try {
+                routed = super.apply(record);
+            }
+            catch (DataException e) {
+                row.fail(e, stream, describe(record, row.eventId));
+                return badData(record, row, stream, rowStreams);
+            }
+            if (routed == null) {
+                return null;
+            }
+            headers = routed.headers();
+            partition = routed.kafkaPartition();
+            headers.remove(OutboxStream.HEADER);
+            headers.remove(OutboxStream.ROW_HEADER);
+            headers.addString(EVENT_TYPE_HEADER, row.eventType);
+            if (rowStreams.size() > 1) {
+                row.routedHeaders = headers.duplicate();
+                row.routedPartition = partition;
+            }
         }
-        if (routed == null) {
-            return null;
-        }
-        routed.headers().remove(OutboxStream.HEADER);
-        routed.headers().remove(OutboxStream.ROW_HEADER);
-        routed.headers().addString(EVENT_TYPE_HEADER, row.eventType);
         long timestamp = Math.floorDiv(row.eventDate, 1_000L);
         if (stream == OutboxStream.EVENT) {
             metrics.event(row.aggregate, row.eventType);
             metrics.eventAgeMillis(System.currentTimeMillis() - timestamp);
-            return routed.newRecord(row.eventTopic, routed.kafkaPartition(), Schema.STRING_SCHEMA, row.aggregateId,
-                    Schema.BYTES_SCHEMA, row.event, timestamp, routed.headers());
+            return record.newRecord(row.eventTopic, partition, Schema.STRING_SCHEMA, row.aggregateId,
+                    Schema.BYTES_SCHEMA, row.event, timestamp, headers);
         }
         if (row.state == null) {
             metrics.tombstone(row.aggregate, row.eventType);
-            return routed.newRecord(row.stateTopic, routed.kafkaPartition(), Schema.STRING_SCHEMA, row.aggregateId,
-                    null, null, timestamp, routed.headers());
+            return record.newRecord(row.stateTopic, partition, Schema.STRING_SCHEMA, row.aggregateId,
+                    null, null, timestamp, headers);
         }
         metrics.state(row.aggregate, row.eventType);
-        return routed.newRecord(row.stateTopic, routed.kafkaPartition(), Schema.STRING_SCHEMA, row.aggregateId,
-                Schema.BYTES_SCHEMA, row.state, timestamp, routed.headers());
+        return record.newRecord(row.stateTopic, partition, Schema.STRING_SCHEMA, row.aggregateId,
+                Schema.BYTES_SCHEMA, row.state, timestamp, headers);
     }
 
     /**
@@ -230,6 +250,9 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         DataException failure;
         OutboxStream failedStream;
         String reason;
+        /** What EventRouter made of the row's first copy, for the others: its headers (without the stream marks) and partition. */
+        Headers routedHeaders;
+        Integer routedPartition;
 
         Row(Struct change, List<OutboxStream> streams) {
             this.change = change;
@@ -443,6 +466,10 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (valueSchema == null || valueSchema.type() != Schema.Type.STRUCT) {
             return false;
         }
+        OutboxSchema last = lastSchema;
+        if (last != null && last.schema == valueSchema) {
+            return last.outbox; // the connector's records share their schema object: no hashing, no lock
+        }
         Boolean known = outboxSchemas.get(valueSchema);
         if (known == null) {
             Field after = valueSchema.field(Envelope.FieldName.AFTER);
@@ -454,6 +481,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                     && after.schema().field(payloadColumn) != null;
             outboxSchemas.put(valueSchema, known);
         }
+        lastSchema = new OutboxSchema(valueSchema, known);
         return known;
     }
 

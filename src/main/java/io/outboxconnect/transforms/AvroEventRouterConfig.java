@@ -287,6 +287,9 @@ public final class AvroEventRouterConfig extends AbstractConfig {
         config.put(ROUTE_BY_FIELD, getString(ROUTE_BY_FIELD));
         config.remove(FIELD_EVENT_TIMESTAMP);
         config.put(EventRouterConfigDefinition.ROUTE_TOPIC_REPLACEMENT.name(), "${routedByValue}");
+        // AvroEventRouter sets the topic itself: a regex that never matches spares EventRouter's RegexRouter a
+        // match and a replacement per record (8% of a row's cost)
+        config.put(EventRouterConfigDefinition.ROUTE_TOPIC_REGEX.name(), "(?!)");
         return config;
     }
 

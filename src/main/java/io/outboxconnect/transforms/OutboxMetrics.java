@@ -90,20 +90,32 @@ final class OutboxMetrics {
             new Stat("event-age-ms-max", "Largest now minus event_date when an event is handed to the producer, in ms.", tags(), new Max())});
     }
 
+    /** A count by aggregate and event type, its sensors kept by both names: the hot path builds no key. */
+    private record Counter(String what, String description, Map<String, Map<String, Sensor>> byAggregate) {
+        Counter(String what, String description) {
+            this(what, description, new ConcurrentHashMap<>());
+        }
+    }
+
+    private final Counter events = new Counter("events", "Events published");
+    private final Counter states = new Counter("states", "Latest-state records published");
+    private final Counter tombstones = new Counter("tombstones", "State tombstones published (deleting event types)");
+    private final Counter deadLetters = new Counter("dead-letters", "Rows sent to the dead-letter topic (or skipped with errors.data.policy=log)");
+
     void event(String aggregate, String eventType) {
-        count("events", "Events published", aggregate, eventType);
+        count(events, aggregate, eventType);
     }
 
     void state(String aggregate, String eventType) {
-        count("states", "Latest-state records published", aggregate, eventType);
+        count(states, aggregate, eventType);
     }
 
     void tombstone(String aggregate, String eventType) {
-        count("tombstones", "State tombstones published (deleting event types)", aggregate, eventType);
+        count(tombstones, aggregate, eventType);
     }
 
     void deadLetter(String aggregate, String eventType) {
-        count("dead-letters", "Rows sent to the dead-letter topic (or skipped with errors.data.policy=log)", aggregate, eventType);
+        count(deadLetters, aggregate, eventType);
     }
 
     void ignored(String operation) {
@@ -133,21 +145,32 @@ final class OutboxMetrics {
         record(sensor, value);
     }
 
-    private void count(String what, String description, String aggregate, String eventType) {
+    private void count(Counter counter, String aggregate, String eventType) {
         PluginMetrics metrics = this.metrics;
         if (metrics == null) {
+            return;
+        }
+        Map<String, Sensor> byType = aggregate == null ? null : counter.byAggregate().get(aggregate);
+        Sensor known = byType == null || eventType == null ? null : byType.get(eventType);
+        if (known != null) {
+            known.record(1);
             return;
         }
         boolean full = sensors.size() >= MAX_SENSORS;
         // JMX rejects empty tag values: absent names get a placeholder
         String type = full ? OTHER : eventType == null || eventType.isEmpty() ? NONE : eventType;
         String agg = full ? OTHER : aggregate == null || aggregate.isEmpty() ? NONE : aggregate;
-        record(sensor(what + "|" + agg + "|" + type, metrics, () -> {
+        String what = counter.what();
+        Sensor sensor = sensor(what + "|" + agg + "|" + type, metrics, () -> {
             LinkedHashMap<String, String> tags = tags("aggregate", agg, "event_type", type);
             return new Stat[] {
-                new Stat(what + "-total", description + ", by aggregate and event type.", tags, new CumulativeCount()),
-                new Stat(what + "-rate", description + " per second, by aggregate and event type.", tags, new Rate())};
-        }), 1);
+                new Stat(what + "-total", counter.description() + ", by aggregate and event type.", tags, new CumulativeCount()),
+                new Stat(what + "-rate", counter.description() + " per second, by aggregate and event type.", tags, new Rate())};
+        });
+        if (sensor != null && !full && agg.equals(aggregate) && type.equals(eventType)) {
+            counter.byAggregate().computeIfAbsent(aggregate, a -> new ConcurrentHashMap<>()).put(eventType, sensor); // bounded by MAX_SENSORS
+        }
+        record(sensor, 1);
     }
 
     private static void record(Sensor sensor, double value) {

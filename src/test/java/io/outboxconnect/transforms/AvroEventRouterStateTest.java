@@ -98,6 +98,39 @@ class AvroEventRouterStateTest {
     }
 
     @Test
+    void bothCopiesOfARowCarryEventRoutersHeadersEachOnItsOwn() throws IOException {
+        var router = stateRouter("table.fields.additional.placement", "aggregate_type:header:aggregate");
+        var row = OutboxChangeEvents.seed000().row().with("aggregate_id", "o-6").with("event_type", "ORDER_UPDATED").with("event_data", ORDER_JSON);
+        SourceRecord change = row.inserted();
+        change.headers().addString("traceparent", "00-abc-def-01");
+        List<SourceRecord> out = new java.util.ArrayList<>();
+        for (OutboxStream stream : List.of(OutboxStream.EVENT, OutboxStream.STATE)) {
+            var headers = change.headers().duplicate();
+            headers.addString(OutboxStream.HEADER, stream.value());
+            headers.addString(OutboxStream.ROW_HEADER, "event,state");
+            out.add(router.apply(change.newRecord(change.topic(), change.kafkaPartition(), change.keySchema(), change.key(), change.valueSchema(),
+                    change.value(), change.timestamp(), headers)));
+        }
+
+        assertThat(out).extracting(SourceRecord::topic).containsExactly(AvroEventRouterTest.EVENTS_TOPIC, STATE_TOPIC);
+        for (SourceRecord record : out) {
+            assertThat(record.key()).isEqualTo("o-6");
+            assertThat(record.headers().lastWithName("id").value()).isEqualTo(row.eventId());
+            assertThat(record.headers().lastWithName("event_type").value()).isEqualTo("ORDER_UPDATED");
+            assertThat(record.headers().lastWithName("aggregate").value()).isEqualTo("order");
+            assertThat(record.headers().lastWithName("traceparent").value()).isEqualTo("00-abc-def-01");
+            assertThat(record.headers().lastWithName(OutboxStream.HEADER)).isNull();
+            assertThat(record.headers().lastWithName(OutboxStream.ROW_HEADER)).isNull();
+            assertThat(record.headers()).hasSize(4);
+        }
+        assertThat(decode(out.get(1)).get("status").toString()).isEqualTo("PAID");
+        // a later transformation changing one record's headers leaves the other's alone
+        out.get(0).headers().addString("only", "event");
+        assertThat(out.get(1).headers().lastWithName("only")).isNull();
+        assertThat(out.get(0).headers()).isNotSameAs(out.get(1).headers());
+    }
+
+    @Test
     void deletingEventTypesBecomeTombstones() {
         var row = OutboxChangeEvents.seed000().row().with("aggregate_id", "o-5").with("event_type", "ORDER_DELETED").with("event_data", "{}");
 
