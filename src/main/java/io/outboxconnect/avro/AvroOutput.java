@@ -149,6 +149,54 @@ final class AvroOutput {
         return true;
     }
 
+    /**
+     * Avro {@code string} of the JSON string whose text starts at {@code in[from]} (after its opening
+     * quote), in one pass: for a string without escapes, control characters and unpaired surrogates.
+     *
+     * @return the index after the closing quote; -1, writing nothing, for any other string, which
+     *         the caller reads the general way
+     */
+    int writeJsonString(char[] in, int from, int end) {
+        int start = pos;
+        ensure(1 + 3 * (end - from));
+        byte[] b = buf;
+        int p = start + 1; // the length's place: one byte, moved over when the string is 64 bytes or more
+        for (int i = from; i < end; i++) {
+            char c = in[i];
+            if (c < 0x80) {
+                if (c == '"') {
+                    pos = p;
+                    insertLong(start, 1, p - start - 1);
+                    return i + 1;
+                }
+                if (c == '\\' || c < 0x20) {
+                    return -1;
+                }
+                b[p++] = (byte) c;
+            }
+            else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+            else if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 >= end || !Character.isLowSurrogate(in[i + 1])) {
+                    return -1;
+                }
+                int cp = Character.toCodePoint(c, in[++i]);
+                b[p++] = (byte) (0xF0 | (cp >> 18));
+                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (cp & 0x3F));
+            }
+            else {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return -1;
+    }
+
     /** UTF-8 length of {@code chars[from, to)}, or -1 when they hold an unpaired surrogate. */
     static int utf8Length(char[] chars, int from, int to) {
         int length = to - from;
@@ -206,7 +254,8 @@ final class AvroOutput {
      * Avro {@code string} of well-formed JSON text without the whitespace outside its strings, in
      * one pass and without an intermediate string.
      *
-     * @return false, writing nothing, when the text holds an unpaired surrogate
+     * @return false, writing nothing, when the text holds an unpaired surrogate, or turns out not to
+     *         be well-formed JSON
      */
     boolean writeCompactJson(char[] chars, int from, int to) {
         int start = pos;
@@ -215,45 +264,57 @@ final class AvroOutput {
         byte[] b = buf;
         int p = start + reserved;
         int bytesFrom = p;
-        boolean inString = false;
-        for (int i = from; i < to; i++) {
-            char c = chars[i];
-            if (c < 0x80) {
-                if (inString) {
-                    if (c == '\\' && i + 1 < to && chars[i + 1] < 0x80) {
-                        b[p++] = '\\';
-                        c = chars[++i]; // the escaped char: a quote does not end the string
+        int i = from;
+        while (i < to) {
+            char c = chars[i++];
+            if (c == '"') {
+                b[p++] = '"';
+                while (true) { // a string, up to its closing quote
+                    if (i >= to) {
+                        return false;
                     }
-                    else if (c == '"') {
-                        inString = false;
+                    c = chars[i++];
+                    if (c < 0x80) {
+                        b[p++] = (byte) c;
+                        if (c == '"') {
+                            break;
+                        }
+                        if (c == '\\') {
+                            if (i >= to || chars[i] >= 0x80) {
+                                return false;
+                            }
+                            b[p++] = (byte) chars[i++]; // the escaped char: a quote does not end the string
+                        }
+                    }
+                    else if (c < 0x800) {
+                        b[p++] = (byte) (0xC0 | (c >> 6));
+                        b[p++] = (byte) (0x80 | (c & 0x3F));
+                    }
+                    else if (Character.isSurrogate(c)) {
+                        if (!Character.isHighSurrogate(c) || i >= to || !Character.isLowSurrogate(chars[i])) {
+                            return false;
+                        }
+                        int cp = Character.toCodePoint(c, chars[i++]);
+                        b[p++] = (byte) (0xF0 | (cp >> 18));
+                        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                        b[p++] = (byte) (0x80 | (cp & 0x3F));
+                    }
+                    else {
+                        b[p++] = (byte) (0xE0 | (c >> 12));
+                        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                        b[p++] = (byte) (0x80 | (c & 0x3F));
                     }
                 }
-                else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                    continue;
-                }
-                else if (c == '"') {
-                    inString = true;
-                }
+            }
+            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                continue;
+            }
+            else if (c < 0x80) {
                 b[p++] = (byte) c;
             }
-            else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | (c >> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            }
-            else if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 >= to || !Character.isLowSurrogate(chars[i + 1])) {
-                    return false;
-                }
-                int cp = Character.toCodePoint(c, chars[++i]);
-                b[p++] = (byte) (0xF0 | (cp >> 18));
-                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (cp & 0x3F));
-            }
             else {
-                b[p++] = (byte) (0xE0 | (c >> 12));
-                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                return false; // outside strings, JSON is ASCII
             }
         }
         pos = p;

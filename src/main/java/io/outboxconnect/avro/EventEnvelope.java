@@ -155,8 +155,9 @@ public final class EventEnvelope {
      * the whitespace outside its strings when {@code compactJson} (it must then be well-formed JSON).
      *
      * @param writer the writer of this envelope's schema
-     * @return null when a string holds an unpaired UTF-16 surrogate, which UTF-8 cannot carry: the
-     *         caller decides (Avro's own writer replaces it with '?')
+     * @return null when a string holds an unpaired UTF-16 surrogate, which UTF-8 cannot carry, or
+     *         when {@code eventData} to compact is not well-formed JSON: the caller decides (Avro's own
+     *         writer replaces an unpaired surrogate with '?')
      * @throws IllegalArgumentException when {@code eventType} is not an emittable symbol
      */
     public byte[] write(ConfluentAvroWriter writer, String eventId, String aggregateType, String aggregateId, String eventType,

@@ -730,6 +730,13 @@ final class JsonAvroWriter {
     private static final Node STRING = new Node() {
         @Override
         void write(JsonAvroWriter w) {
+            if (w.peek() == '"') {
+                int next = w.out.writeJsonString(w.in, w.p + 1, w.end); // the common string, scanned and written at once
+                if (next >= 0) {
+                    w.p = next;
+                    return;
+                }
+            }
             w.scanString();
             boolean written = w.strEscaped ? w.out.writeString(w.text, 0, w.decodeString()) : w.out.writeString(w.in, w.strFrom, w.strTo);
             if (!written) {

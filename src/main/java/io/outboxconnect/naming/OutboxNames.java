@@ -26,7 +26,6 @@ public final class OutboxNames {
     /** snake_case identifier: what seed 000 asks for domain and aggregate names. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
     /** a segment that may stand in a Kafka topic name without changing its structure. */
-    private static final Pattern TOPIC_SEGMENT = Pattern.compile("[A-Za-z0-9_\\-]+");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
     private static final List<String> PLACEHOLDERS = List.of("env", "domain", "aggregate", "cluster", "version", "company");
 
@@ -242,7 +241,16 @@ public final class OutboxNames {
 
     /** True when {@code value} may stand for {@code {aggregate}} in a topic name. */
     public static boolean isTopicSegment(String value) {
-        return value != null && TOPIC_SEGMENT.matcher(value).matches();
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) { // [A-Za-z0-9_-]+, checked for every row: no matcher
+            char c = value.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

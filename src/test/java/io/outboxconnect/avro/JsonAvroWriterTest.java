@@ -265,6 +265,19 @@ class JsonAvroWriterTest {
     }
 
     @Test
+    void longStringsTakeLongerLengths() {
+        Schema schema = oneField("\"string\"");
+        AggregateState state = AggregateState.of(schema, UnknownFields.FAIL);
+        ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
+        for (int length : List.of(0, 21, 22, 63, 64, 100, 8_191, 8_192, 20_000)) {
+            for (String unit : List.of("x", "\u00e9", "\u20ac", "\ud83d\ude00")) {
+                String text = unit.repeat(length);
+                assertThat(agree(state, writer, "{\"v\": \"" + text + "\"}")).as("%d times %s", length, unit).isTrue();
+            }
+        }
+    }
+
+    @Test
     void deepRecursiveRecordsAgree() {
         Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Node\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"},"
                 + "{\"name\":\"next\",\"type\":[\"null\",\"Node\"],\"default\":null}]}");
