@@ -701,6 +701,11 @@ public final class AggregateState {
             return null;
         }
 
+        /** Whether ISO text of this type is an instant with an offset (a {@code timestamp-*}). */
+        boolean isInstant() {
+            return kind == Kind.INSTANT;
+        }
+
         /** Whether the underlying Avro type is int (else long). */
         boolean asInt() {
             return asInt;
@@ -727,7 +732,12 @@ public final class AggregateState {
             };
         }
 
-        private long inUnit(Instant instant) {
+        /**
+         * An instant in the type's unit.
+         *
+         * @throws ArithmeticException when it does not fit a long
+         */
+        long inUnit(Instant instant) {
             return switch (unit) {
                 case MILLIS -> instant.toEpochMilli();
                 case MICROS -> Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);

@@ -262,9 +262,40 @@ final class AvroOutput {
         int reserved = varintSize(3L * (to - from)); // UTF-8 takes at most 3 bytes per char
         ensure(reserved + 3 * (to - from));
         byte[] b = buf;
-        int p = start + reserved;
-        int bytesFrom = p;
+        int bytesFrom = start + reserved;
+        int p = bytesFrom;
+        // without escapes, a quote always opens or closes a string: whitespace is dropped where no string is
+        // open, each char stored and the position advanced or not, without a branch that mispredicts
+        int inString = 0;
         int i = from;
+        for (; i < to; i++) {
+            char c = chars[i];
+            if (c < 0x80 && c != '\\') {
+                inString ^= c == '"' ? 1 : 0;
+                b[p] = (byte) c;
+                p += inString | (c > ' ' ? 1 : 0);
+            }
+            else if (c >= 0x80 && c < 0x800 && inString != 0) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+            else if (c >= 0x800 && inString != 0 && !Character.isSurrogate(c)) {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+            else {
+                break;
+            }
+        }
+        if (i == to && inString == 0) {
+            pos = p;
+            insertLong(start, reserved, p - bytesFrom);
+            return true;
+        }
+        // an escape, a surrogate, or not well-formed: the careful way, from the start
+        p = bytesFrom;
+        i = from;
         while (i < to) {
             char c = chars[i++];
             if (c == '"') {

@@ -19,25 +19,33 @@ public final class IsoInstants {
 
     /** The instant, or {@code null} when the text is not in the common shape or not a valid date-time. */
     public static Instant parseOrNull(String text) {
-        int length = text.length();
-        if (length < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':'
-                || text.charAt(16) != ':') {
+        return text.length() < 20 || text.length() > 40 ? null : parseOrNull(text.toCharArray(), 0, text.length());
+    }
+
+    /** The instant in {@code text[from, to)}, or {@code null} when it is not in the common shape or not a valid date-time. */
+    public static Instant parseOrNull(char[] text, int from, int to) {
+        int length = to - from;
+        if (length < 20 || text[from + 4] != '-' || text[from + 7] != '-' || text[from + 10] != 'T' || text[from + 13] != ':'
+                || text[from + 16] != ':') {
             return null;
         }
         int offsetAt;
         int offsetSeconds;
-        if (text.charAt(length - 1) == 'Z') {
+        if (text[to - 1] == 'Z') {
             offsetAt = length - 1;
             offsetSeconds = 0;
         }
         else {
             offsetAt = length - 6;
-            char sign = text.charAt(offsetAt);
-            if (offsetAt < 19 || (sign != '+' && sign != '-') || text.charAt(offsetAt + 3) != ':') {
+            if (offsetAt < 19) {
                 return null;
             }
-            int hours = digits(text, offsetAt + 1, offsetAt + 3);
-            int minutes = digits(text, offsetAt + 4, length);
+            char sign = text[from + offsetAt];
+            if ((sign != '+' && sign != '-') || text[from + offsetAt + 3] != ':') {
+                return null;
+            }
+            int hours = digits(text, from + offsetAt + 1, from + offsetAt + 3);
+            int minutes = digits(text, from + offsetAt + 4, to);
             if (hours < 0 || minutes < 0 || hours > 18 || minutes > 59 || (hours == 18 && minutes > 0)) {
                 return null;
             }
@@ -46,10 +54,10 @@ public final class IsoInstants {
         int nanos = 0;
         if (offsetAt > 19) {
             int fractionDigits = offsetAt - 20;
-            if (text.charAt(19) != '.' || fractionDigits < 1 || fractionDigits > 9) {
+            if (text[from + 19] != '.' || fractionDigits < 1 || fractionDigits > 9) {
                 return null;
             }
-            nanos = digits(text, 20, offsetAt);
+            nanos = digits(text, from + 20, from + offsetAt);
             for (int i = fractionDigits; i < 9 && nanos >= 0; i++) {
                 nanos *= 10;
             }
@@ -57,12 +65,12 @@ public final class IsoInstants {
         else if (offsetAt != 19) {
             return null;
         }
-        int year = digits(text, 0, 4);
-        int month = digits(text, 5, 7);
-        int day = digits(text, 8, 10);
-        int hour = digits(text, 11, 13);
-        int minute = digits(text, 14, 16);
-        int second = digits(text, 17, 19);
+        int year = digits(text, from, from + 4);
+        int month = digits(text, from + 5, from + 7);
+        int day = digits(text, from + 8, from + 10);
+        int hour = digits(text, from + 11, from + 13);
+        int minute = digits(text, from + 14, from + 16);
+        int second = digits(text, from + 17, from + 19);
         if ((year | month | day | hour | minute | second | nanos) < 0 || month < 1 || month > 12 || day < 1
                 || day > Month.of(month).length(Year.isLeap(year)) || hour > 23 || minute > 59 || second > 59) {
             return null;
@@ -72,10 +80,10 @@ public final class IsoInstants {
     }
 
     /** The decimal number in {@code text[from, to)}, or -1 when a character is not an ASCII digit. */
-    private static int digits(String text, int from, int to) {
+    private static int digits(char[] text, int from, int to) {
         int value = 0;
         for (int i = from; i < to; i++) {
-            int digit = text.charAt(i) - '0';
+            int digit = text[i] - '0';
             if (digit < 0 || digit > 9) {
                 return -1;
             }

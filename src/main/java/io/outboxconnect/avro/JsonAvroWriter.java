@@ -1031,7 +1031,8 @@ final class JsonAvroWriter {
             if (w.peek() == '"') {
                 w.scanString();
                 try {
-                    value = temporal.parse(w.stringValue().trim());
+                    java.time.Instant common = temporal.isInstant() && !w.strEscaped ? IsoInstants.parseOrNull(w.in, w.strFrom, w.strTo) : null;
+                    value = common != null ? temporal.inUnit(common) : temporal.parse(w.stringValue().trim());
                 }
                 catch (DateTimeParseException | ArithmeticException e) {
                     throw GIVE_UP;

@@ -64,10 +64,16 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
 
     private final Function<AvroEventRouterConfig, RegistryOperations> registryFactory;
     /** Whether a change-event value schema is that of an outbox table; the same few schemas arrive for every record. */
-    private final Cache<Schema, Boolean> outboxSchemas = new SynchronizedCache<>(new LRUCache<>(16));
+    private final Cache<Schema, OutboxSchema> outboxSchemas = new SynchronizedCache<>(new LRUCache<>(16));
     private volatile OutboxSchema lastSchema;
+    private volatile Columns lastColumns;
 
-    private record OutboxSchema(Schema schema, boolean outbox) {
+    /** A change-event schema: whether it is an outbox table's, and its fields, looked up once. */
+    private record OutboxSchema(Schema schema, boolean outbox, Field op, Field after, Field tsMs) {
+    }
+
+    /** The outbox columns of a row schema, looked up once: the connector's records share their schema objects. */
+    private record Columns(Schema schema, Field eventId, Field aggregateId, Field aggregateType, Field eventType, Field eventDate, Field payload) {
     }
 
     private String eventIdColumn;
@@ -160,11 +166,12 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (record.value() == null) {
             return super.apply(record); // a tombstone: EventRouter drops it
         }
-        if (!isOutboxChangeEvent(record.valueSchema())) {
+        OutboxSchema changeSchema = outboxSchemaOf(record.valueSchema());
+        if (changeSchema == null) {
             return record;
         }
         Struct change = (Struct) record.value();
-        String op = change.getString(Envelope.FieldName.OPERATION);
+        String op = (String) change.get(changeSchema.op());
         if (Envelope.Operation.UPDATE.code().equals(op)) {
             return unexpectedUpdate(record, change);
         }
@@ -178,7 +185,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
 
         OutboxStream stream = streamOf(record);
         List<OutboxStream> rowStreams = rowStreamsOf(record, stream);
-        Row row = row(record, change, rowStreams);
+        Row row = row(record, change, changeSchema, rowStreams);
         if (row.failure != null) {
             return badData(record, row, stream, rowStreams);
         }
@@ -270,25 +277,26 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
     }
 
-    private Row row(R record, Struct change, List<OutboxStream> rowStreams) {
+    private Row row(R record, Struct change, OutboxSchema changeSchema, List<OutboxStream> rowStreams) {
         Row cached = lastRow;
         if (cached != null && cached.change == change && cached.streams.equals(rowStreams)) {
             return cached;
         }
         Row row = new Row(change, rowStreams);
-        Struct after = change.getStruct(Envelope.FieldName.AFTER);
+        Struct after = (Struct) change.get(changeSchema.after());
+        Columns columns = columnsOf(after.schema());
         OutboxStream current = null;
         try {
-            row.eventId = requireText(after, eventIdColumn);
-            row.aggregateId = requireText(after, aggregateIdColumn);
-            row.aggregate = requireText(after, aggregateTypeColumn);
+            row.eventId = requireText(after, columns.eventId(), eventIdColumn);
+            row.aggregateId = requireText(after, columns.aggregateId(), aggregateIdColumn);
+            row.aggregate = requireText(after, columns.aggregateType(), aggregateTypeColumn);
             if (!OutboxNames.isTopicSegment(row.aggregate)) {
                 throw new DataException("column '" + aggregateTypeColumn + "': the aggregate type '" + row.aggregate
                         + "' cannot be part of a topic name: it must hold only letters, digits, '_' and '-'");
             }
-            row.eventType = requireText(after, eventTypeColumn);
-            row.eventDate = eventDateMicros(change, after);
-            String json = payload(after);
+            row.eventType = requireText(after, columns.eventType(), eventTypeColumn);
+            row.eventDate = eventDateMicros(change, changeSchema, after, columns.eventDate());
+            String json = payload(after, columns.payload());
             long start = System.nanoTime();
             boolean deleting = isDeleting(row.eventType);
             // the state stream reads the payload after the event stream: its reading checks the JSON for both
@@ -436,11 +444,11 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         return topic;
     }
 
-    private String payload(Struct row) {
-        Object payload = row.get(payloadColumn);
+    private String payload(Struct row, Field column) {
+        Object payload = row.get(column);
         if (!(payload instanceof String json)) {
             throw new DataException("column '" + payloadColumn + "' is "
-                    + (payload == null ? "null" : "of type " + row.schema().field(payloadColumn).schema().type())
+                    + (payload == null ? "null" : "of type " + column.schema().type())
                     + "; the full aggregate as JSON (jsonb, json or text) is required");
         }
         long bytes = EventData.utf8Length(json, payloadMaxBytes);
@@ -475,31 +483,42 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
     }
 
-    private boolean isOutboxChangeEvent(Schema valueSchema) {
+    /** The change-event schema's outbox fields; null when the record is not a change of an outbox table. */
+    private OutboxSchema outboxSchemaOf(Schema valueSchema) {
         if (valueSchema == null || valueSchema.type() != Schema.Type.STRUCT) {
-            return false;
+            return null;
         }
         OutboxSchema last = lastSchema;
-        if (last != null && last.schema == valueSchema) {
-            return last.outbox; // the connector's records share their schema object: no hashing, no lock
+        if (last == null || last.schema() != valueSchema) {
+            last = outboxSchemas.get(valueSchema); // equal schemas of another instance
+            if (last == null) {
+                Field after = valueSchema.field(Envelope.FieldName.AFTER);
+                Field op = valueSchema.field(Envelope.FieldName.OPERATION);
+                boolean outbox = op != null && after != null && after.schema().type() == Schema.Type.STRUCT
+                        && after.schema().field(eventIdColumn) != null
+                        && after.schema().field(aggregateIdColumn) != null
+                        && after.schema().field(aggregateTypeColumn) != null
+                        && after.schema().field(payloadColumn) != null;
+                Field tsMs = valueSchema.field(Envelope.FieldName.TIMESTAMP);
+                last = new OutboxSchema(valueSchema, outbox, op, after, tsMs != null && tsMs.schema().type() == Schema.Type.INT64 ? tsMs : null);
+                outboxSchemas.put(valueSchema, last);
+            }
+            lastSchema = last;
         }
-        Boolean known = outboxSchemas.get(valueSchema);
-        if (known == null) {
-            Field after = valueSchema.field(Envelope.FieldName.AFTER);
-            Field op = valueSchema.field(Envelope.FieldName.OPERATION);
-            known = op != null && after != null && after.schema().type() == Schema.Type.STRUCT
-                    && after.schema().field(eventIdColumn) != null
-                    && after.schema().field(aggregateIdColumn) != null
-                    && after.schema().field(aggregateTypeColumn) != null
-                    && after.schema().field(payloadColumn) != null;
-            outboxSchemas.put(valueSchema, known);
-        }
-        lastSchema = new OutboxSchema(valueSchema, known);
-        return known;
+        return last.outbox() ? last : null;
     }
 
-    private long eventDateMicros(Struct change, Struct row) {
-        Field column = row.schema().field(eventDateColumn);
+    private Columns columnsOf(Schema row) {
+        Columns last = lastColumns;
+        if (last == null || last.schema() != row) {
+            last = new Columns(row, row.field(eventIdColumn), row.field(aggregateIdColumn), row.field(aggregateTypeColumn), row.field(eventTypeColumn),
+                    row.field(eventDateColumn), row.field(payloadColumn));
+            lastColumns = last;
+        }
+        return last;
+    }
+
+    private long eventDateMicros(Struct change, OutboxSchema changeSchema, Struct row, Field column) {
         Long micros;
         try {
             micros = column == null ? null : EventDates.toEpochMicros(eventDateColumn, column.schema(), row.get(column));
@@ -510,15 +529,14 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (micros != null) {
             return micros;
         }
-        Long tsMs = change.getInt64(Envelope.FieldName.TIMESTAMP);
+        Long tsMs = changeSchema.tsMs() == null ? null : (Long) change.get(changeSchema.tsMs());
         if (tsMs == null) {
             throw new DataException("no event date: column '" + eventDateColumn + "' is absent or null and the change event has no ts_ms");
         }
         return tsMs * 1_000L;
     }
 
-    private static String requireText(Struct row, String column) {
-        Field field = row.schema().field(column);
+    private static String requireText(Struct row, Field field, String column) {
         Object value = field == null ? null : row.get(field);
         String text = value == null ? null : value.toString();
         if (text == null || text.isEmpty()) {
