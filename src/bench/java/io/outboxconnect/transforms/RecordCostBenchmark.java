@@ -61,7 +61,9 @@ import io.outboxconnect.sandbox.SchemaRegistry;
  * <li>{@code c_avroEventRouterEvent}: AvroEventRouter on the stock connector's records, the events
  *     stream only;</li>
  * <li>{@code d_outboxConnectorEventAndState}: OutboxConnectorTask's fan-out (two copies of each
- *     row) through AvroEventRouter: the event envelope and the state record.</li>
+ *     row) through AvroEventRouter: the event envelope and the state record;</li>
+ * <li>{@code e_payloadReadOnlyReference}: not a pipeline, a reference: the payload read once and
+ *     checked, the least any path from the JSON to a typed record does.</li>
  * </ol>
  *
  * <p>The inputs are the same change events for all four, built as the PostgresConnector emits them
@@ -344,6 +346,29 @@ public class RecordCostBenchmark {
         for (SourceRecord copy : worker.task.poll()) {
             worker.send(worker.router.apply(copy), sink);
             worker.task.commitRecord(copy, null); // the worker acknowledges every record it sent
+        }
+    }
+
+    /** Only the reading, for reference. */
+    @State(Scope.Thread)
+    public static class Reader {
+        final io.outboxconnect.avro.JsonObjectCheck check = new io.outboxconnect.avro.JsonObjectCheck();
+    }
+
+    /**
+     * Not a pipeline but a reference: the payload of each change event read once and checked, nothing
+     * built or written (the scanner of (c) and (d), in its checking mode). Any pipeline that turns the
+     * JSON into a typed record must do at least this much; (a) does not read the payload at all.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void e_payloadReadOnlyReference(ChangeEvents in, Reader reader, Blackhole sink) {
+        for (SourceRecord change : in.batch()) {
+            String json = ((org.apache.kafka.connect.data.Struct) ((org.apache.kafka.connect.data.Struct) change.value()).get("after")).getString("event_data");
+            if (!reader.check.isOneObject(json)) {
+                throw new IllegalStateException("not one JSON object: " + change);
+            }
+            sink.consume(json);
         }
     }
 

@@ -83,11 +83,34 @@ final class JsonAvroWriter {
     private int[] spans = new int[64];
     private int spanTop;
     private byte[] scratch = new byte[512];
+    // the names of the objects being skipped, as in[from, to) pairs, a stack of them
+    private int[] names = new int[64];
+    private int nameTop;
+    private static final int MAX_CHECKED_NAMES = 256;
     private char[] text = new char[64];
 
     JsonAvroWriter(Schema schema, boolean ignoreUnknownFields) {
         this.root = compile(schema, ignoreUnknownFields, new HashMap<>());
     }
+
+    private JsonAvroWriter(Node root) {
+        this.root = root;
+    }
+
+    /** A scanner that writes nothing: {@link #write} tells whether the text is one well-formed JSON object without duplicate names. */
+    static JsonAvroWriter objectChecker() {
+        return new JsonAvroWriter(ANY_OBJECT);
+    }
+
+    private static final Node ANY_OBJECT = new Node() {
+        @Override
+        void write(JsonAvroWriter w) {
+            if (w.peek() != '{') {
+                throw GIVE_UP;
+            }
+            w.skipValue();
+        }
+    };
 
     /**
      * Appends the binary encoding of {@code json}'s record to {@code out}.
@@ -95,7 +118,7 @@ final class JsonAvroWriter {
      * @return false, with {@code out} as it was, when the fast path does not write this input
      */
     boolean write(String json, AvroOutput out) {
-        int start = out.position();
+        int start = out == null ? 0 : out.position();
         int length = json.length();
         if (in.length < length) {
             in = new char[Math.max(length, in.length * 2)];
@@ -105,6 +128,7 @@ final class JsonAvroWriter {
         this.end = length;
         this.out = out;
         this.spanTop = 0;
+        this.nameTop = 0;
         this.depth = 0;
         try {
             root.write(this);
@@ -115,7 +139,9 @@ final class JsonAvroWriter {
             return true;
         }
         catch (GiveUp e) {
-            out.truncate(start);
+            if (out != null) {
+                out.truncate(start);
+            }
             return false;
         }
         finally {
@@ -345,16 +371,15 @@ final class JsonAvroWriter {
                     p++;
                 }
                 else {
-                    Set<String> names = new HashSet<>();
+                    int first = nameTop;
                     do {
                         scanString();
-                        if (!names.add(stringValue())) {
-                            throw GIVE_UP; // duplicate name
-                        }
+                        requireNewName(first);
                         expect(':');
                         skipValue();
                     }
                     while (nextMember('}'));
+                    nameTop = first;
                 }
                 depth--;
             }
@@ -378,6 +403,24 @@ final class JsonAvroWriter {
             case 'n' -> literal("null");
             default -> scanNumber();
         }
+    }
+
+    /** Gives up when the name just scanned is one of the object's names since {@code first}, or unsure; else keeps it. */
+    private void requireNewName(int first) {
+        int length = strTo - strFrom;
+        if (strEscaped || nameTop - first >= 2 * MAX_CHECKED_NAMES) {
+            throw GIVE_UP; // escapes can spell one name two ways; many names: the general parser checks them
+        }
+        for (int i = first; i < nameTop; i += 2) {
+            if (names[i + 1] - names[i] == length && Arrays.equals(in, names[i], names[i + 1], in, strFrom, strTo)) {
+                throw GIVE_UP; // a duplicate name
+            }
+        }
+        if (nameTop + 2 > names.length) {
+            names = Arrays.copyOf(names, names.length * 2);
+        }
+        names[nameTop++] = strFrom;
+        names[nameTop++] = strTo;
     }
 
     /** After a member: true at a comma, false at the closing char, giving up at anything else. */

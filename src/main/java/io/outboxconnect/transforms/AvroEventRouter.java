@@ -35,6 +35,7 @@ import io.outboxconnect.avro.AggregateMappingException;
 import io.outboxconnect.avro.AggregateState;
 import io.outboxconnect.avro.EnvelopeContractException;
 import io.outboxconnect.avro.EventEnvelope;
+import io.outboxconnect.avro.JsonObjectCheck;
 import io.outboxconnect.transforms.StreamSchemas.Resolved;
 
 /**
@@ -93,6 +94,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     private int payloadMaxBytes;
     private String invalidOperationBehavior;
     private final OutboxMetrics metrics = new OutboxMetrics();
+    private final JsonObjectCheck objectCheck = new JsonObjectCheck();
     private static final List<OutboxStream> EVENT_ONLY = List.of(OutboxStream.EVENT);
     private static final List<OutboxStream> STATE_ONLY = List.of(OutboxStream.STATE);
     /** The last row prepared: the connector's copies of one row arrive one after the other. */
@@ -312,12 +314,14 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                     row.eventTopic = envelope.topic();
                     stateChecksJson = !deleting && json.indexOf('\\') < 0
                             && rowStreams.indexOf(OutboxStream.STATE) > rowStreams.indexOf(OutboxStream.EVENT);
-                    String eventData = stateChecksJson ? json : EventData.compactObject(payloadColumn, json);
+                    // without escapes, the compact copy is the text without its whitespace: checked here unless the state's reading checks it
+                    boolean compact = stateChecksJson || (json.indexOf('\\') < 0 && objectCheck.isOneObject(json));
+                    String eventData = compact ? json : EventData.compactObject(payloadColumn, json);
                     row.event = envelope.shape().write(envelope.writer(), row.eventId, row.aggregate, row.aggregateId, row.eventType,
-                            row.eventDate, eventData, stateChecksJson);
+                            row.eventDate, eventData, compact);
                     if (row.event == null) { // an unpaired surrogate (or malformed JSON, which the state stream reports): as it always was
                         row.event = envelope.writer().write(envelope.shape().record(row.eventId, row.aggregate, row.aggregateId, row.eventType,
-                                row.eventDate, stateChecksJson ? EventData.withoutWhitespace(json) : eventData));
+                                row.eventDate, compact ? EventData.withoutWhitespace(json) : eventData));
                     }
                 }
                 else {
