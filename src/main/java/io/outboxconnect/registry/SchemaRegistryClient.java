@@ -57,6 +57,8 @@ public final class SchemaRegistryClient implements RegistryOperations {
     private final long backoffMs;
     private final long backoffMaxMs;
     private final long retryTimeoutMs;
+    /** A shorter retry budget for the calls of one thread, while {@link #withRetryBudget} runs. */
+    private final ThreadLocal<Long> retryBudget = new ThreadLocal<>();
     private final Map<String, RegisteredSchema> bySubjectAndSchema;
     private final Map<Integer, String> byId;
     private final AtomicLong httpCalls = new AtomicLong();
@@ -236,6 +238,9 @@ public final class SchemaRegistryClient implements RegistryOperations {
      * @param about the subject or id the call is about, for messages
      */
     private JsonNode call(String method, String path, String body, String about) {
+        Long budget = retryBudget.get();
+        long retryTimeoutMs = budget == null ? this.retryTimeoutMs : Math.min(budget, this.retryTimeoutMs);
+        Duration requestTimeout = budget == null ? this.requestTimeout : min(this.requestTimeout, Duration.ofMillis(Math.max(1, budget)));
         long deadline = System.nanoTime() + retryTimeoutMs * 1_000_000L;
         long backoff = backoffMs;
         int attempts = 0;
@@ -245,7 +250,7 @@ public final class SchemaRegistryClient implements RegistryOperations {
             URI base = urls.get(current);
             attempts++;
             try {
-                HttpResponse<InputStream> response = http.send(request(method, base, path, body), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = http.send(request(method, base, path, body, requestTimeout), HttpResponse.BodyHandlers.ofInputStream());
                 httpCalls.incrementAndGet();
                 int status = response.statusCode();
                 try (InputStream in = response.body()) {
@@ -283,7 +288,28 @@ public final class SchemaRegistryClient implements RegistryOperations {
         }
     }
 
-    private HttpRequest request(String method, URI base, String path, String body) {
+    @Override
+    public <T> T withRetryBudget(long budgetMs, java.util.function.Supplier<T> calls) {
+        Long outer = retryBudget.get();
+        retryBudget.set(outer == null ? budgetMs : Math.min(outer, budgetMs));
+        try {
+            return calls.get();
+        }
+        finally {
+            if (outer == null) {
+                retryBudget.remove();
+            }
+            else {
+                retryBudget.set(outer);
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private HttpRequest request(String method, URI base, String path, String body, Duration requestTimeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json")

@@ -29,6 +29,7 @@ import io.debezium.transforms.outbox.EventRouter;
 import io.debezium.transforms.outbox.EventRouterConfigDefinition;
 import io.outboxconnect.naming.OutboxNames;
 import io.outboxconnect.registry.RegistryOperations;
+import io.outboxconnect.registry.RegistryUnavailableException;
 import io.outboxconnect.registry.SchemaRegistryClient;
 import io.outboxconnect.registry.SchemaRegistryClientConfig;
 import io.outboxconnect.avro.AggregateMappingException;
@@ -103,6 +104,8 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     /** State topics by aggregate type: formatting the name for every row cost 7% of the row. */
     private final Map<String, String> stateTopics = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int STATE_TOPICS_CACHED = 1_000;
+    /** How long a task's start waits for the registry to preload schemas, at most. */
+    static final long PRELOAD_BUDGET_MS = 5_000;
     private final Map<String, Boolean> deletingTypes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AvroEventRouter() {
@@ -151,15 +154,40 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                     }
                     return AggregateState.of(schema, unknownFields);
                 });
-        for (String aggregate : config.getList(AvroEventRouterConfig.SCHEMAS_PRELOAD_AGGREGATES)) {
-            for (OutboxStream stream : config.preloadStreams()) {
-                try {
-                    (stream == OutboxStream.EVENT ? events : states).forAggregate(aggregate);
+        preload(config);
+    }
+
+    /**
+     * Resolves the schemas of the configured aggregates now, so that a missing or wrong schema fails
+     * the task at its start. Connect configures transformations on the worker's herder thread, which
+     * must not wait out a registry outage: the registry gets {@value #PRELOAD_BUDGET_MS} ms at most
+     * here; when it does not answer, the schemas are resolved with the first record, on the task's
+     * thread, with the full retry budget.
+     */
+    private void preload(AvroEventRouterConfig config) {
+        List<String> aggregates = config.getList(AvroEventRouterConfig.SCHEMAS_PRELOAD_AGGREGATES);
+        if (aggregates.isEmpty()) {
+            return;
+        }
+        try {
+            registry.withRetryBudget(PRELOAD_BUDGET_MS, () -> {
+                for (String aggregate : aggregates) {
+                    for (OutboxStream stream : config.preloadStreams()) {
+                        try {
+                            (stream == OutboxStream.EVENT ? events : states).forAggregate(aggregate);
+                        }
+                        catch (StreamSchemas.MissingSchemaException e) {
+                            throw new ConnectException(e.getMessage(), e); // a preloaded aggregate is known: its schema missing is a failed start
+                        }
+                    }
                 }
-                catch (StreamSchemas.MissingSchemaException e) {
-                    throw new ConnectException(e.getMessage(), e); // a preloaded aggregate is known: its schema missing is a failed start
-                }
-            }
+                return null;
+            });
+        }
+        catch (RegistryUnavailableException e) {
+            LOGGER.warn("The schema registry did not answer within {} ms while the task started, so the schemas of {} are resolved with the first"
+                    + " record instead (retried for up to {}): {}", PRELOAD_BUDGET_MS, aggregates, SchemaRegistryClientConfig.PREFIX + "retry.timeout.ms",
+                    e.getMessage());
         }
     }
 

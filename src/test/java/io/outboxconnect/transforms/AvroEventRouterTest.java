@@ -366,6 +366,27 @@ class AvroEventRouterTest {
     }
 
     @Test
+    void anUnreachableRegistryDelaysTheTasksStartByTheShortPreloadBudgetOnlyAndTheFirstRecordRetriesInFull() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, Object> config = config("schemas.preload.aggregates", "order", "schema.registry.url", "http://127.0.0.1:" + closedPort,
+                "schema.registry.retry.timeout.ms", "7000", "schema.registry.retry.backoff.ms", "50");
+        router = new AvroEventRouter<>(); // the real client, on a port nothing listens on
+        long started = System.nanoTime();
+        router.configure(config); // the worker's herder thread: must not wait out the outage
+        long configureMs = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(configureMs).isBetween(AvroEventRouter.PRELOAD_BUDGET_MS - 500, AvroEventRouter.PRELOAD_BUDGET_MS + 1_500);
+        started = System.nanoTime();
+        assertThatThrownBy(() -> router.apply(OutboxChangeEvents.seed000().row().inserted()))
+                .isInstanceOf(io.outboxconnect.registry.RegistryUnavailableException.class)
+                .hasMessageContaining("over 7000 ms");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("the first record retries for the full budget").isGreaterThanOrEqualTo(6_500);
+    }
+
+    @Test
     void pinnedVersionIsUsedInsteadOfLatest() {
         registry.register(EVENTS_SUBJECT, orderEventSchema());
         registry.register(EVENTS_SUBJECT, orderEventSchema().replace("\"ORDER_DELETED\"", "\"ORDER_DELETED\", \"ORDER_RETURNED\""));
