@@ -100,7 +100,7 @@ public final class ConnectWorker implements AutoCloseable {
     private void launch() {
         long started = System.nanoTime();
         try {
-            ProcessBuilder builder = new ProcessBuilder(List.of(
+            List<String> command = new java.util.ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-XX:+UseSerialGC",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
@@ -112,7 +112,13 @@ public final class ConnectWorker implements AutoCloseable {
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
                     "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
                     "-cp", String.join(java.io.File.pathSeparator, classpath),
-                    "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()))
+                    "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()));
+            // more JVM options for the worker, e.g. a flight recording while a benchmark runs
+            String extra = System.getProperty("sandbox.worker.jvm.args", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(1, List.of(extra.split("\\s+")));
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
