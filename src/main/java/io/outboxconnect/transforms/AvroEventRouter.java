@@ -5,9 +5,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.common.cache.Cache;
-import org.apache.kafka.common.cache.LRUCache;
-import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -66,7 +63,6 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
 
     private final Function<AvroEventRouterConfig, RegistryOperations> registryFactory;
     /** Whether a change-event value schema is that of an outbox table; the same few schemas arrive for every record. */
-    private final Cache<Schema, OutboxSchema> outboxSchemas = new SynchronizedCache<>(new LRUCache<>(16));
     private volatile OutboxSchema lastSchema;
     private volatile Columns lastColumns;
 
@@ -522,19 +518,16 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
         OutboxSchema last = lastSchema;
         if (last == null || last.schema() != valueSchema) {
-            last = outboxSchemas.get(valueSchema); // equal schemas of another instance
-            if (last == null) {
-                Field after = valueSchema.field(Envelope.FieldName.AFTER);
-                Field op = valueSchema.field(Envelope.FieldName.OPERATION);
-                boolean outbox = op != null && after != null && after.schema().type() == Schema.Type.STRUCT
-                        && after.schema().field(eventIdColumn) != null
-                        && after.schema().field(aggregateIdColumn) != null
-                        && after.schema().field(aggregateTypeColumn) != null
-                        && after.schema().field(payloadColumn) != null;
-                Field tsMs = valueSchema.field(Envelope.FieldName.TIMESTAMP);
-                last = new OutboxSchema(valueSchema, outbox, op, after, tsMs != null && tsMs.schema().type() == Schema.Type.INT64 ? tsMs : null);
-                outboxSchemas.put(valueSchema, last);
-            }
+            // a handful of name lookups: cheaper than a cache keyed by schema, whose hash walks the whole schema
+            Field after = valueSchema.field(Envelope.FieldName.AFTER);
+            Field op = valueSchema.field(Envelope.FieldName.OPERATION);
+            boolean outbox = op != null && after != null && after.schema().type() == Schema.Type.STRUCT
+                    && after.schema().field(eventIdColumn) != null
+                    && after.schema().field(aggregateIdColumn) != null
+                    && after.schema().field(aggregateTypeColumn) != null
+                    && after.schema().field(payloadColumn) != null;
+            Field tsMs = valueSchema.field(Envelope.FieldName.TIMESTAMP);
+            last = new OutboxSchema(valueSchema, outbox, op, after, tsMs != null && tsMs.schema().type() == Schema.Type.INT64 ? tsMs : null);
             lastSchema = last;
         }
         return last.outbox() ? last : null;
