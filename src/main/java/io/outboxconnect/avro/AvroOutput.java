@@ -175,23 +175,17 @@ final class AvroOutput {
                 b[p++] = (byte) c;
             }
             else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | (c >> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                p = putTwoBytes(b, p, c);
             }
             else if (Character.isSurrogate(c)) {
                 if (!Character.isHighSurrogate(c) || i + 1 >= end || !Character.isLowSurrogate(in[i + 1])) {
                     return -1;
                 }
                 int cp = Character.toCodePoint(c, in[++i]);
-                b[p++] = (byte) (0xF0 | (cp >> 18));
-                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (cp & 0x3F));
+                p = putFourBytes(b, p, cp);
             }
             else {
-                b[p++] = (byte) (0xE0 | (c >> 12));
-                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                p = putThreeBytes(b, p, c);
             }
         }
         return -1;
@@ -231,20 +225,14 @@ final class AvroOutput {
                 b[p++] = (byte) c;
             }
             else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | (c >> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                p = putTwoBytes(b, p, c);
             }
             else if (Character.isHighSurrogate(c)) {
                 int cp = Character.toCodePoint(c, chars[++i]);
-                b[p++] = (byte) (0xF0 | (cp >> 18));
-                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (cp & 0x3F));
+                p = putFourBytes(b, p, cp);
             }
             else {
-                b[p++] = (byte) (0xE0 | (c >> 12));
-                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                p = putThreeBytes(b, p, c);
             }
         }
         pos = p;
@@ -276,13 +264,10 @@ final class AvroOutput {
                 p += inString | (c > ' ' ? 1 : 0);
             }
             else if (c >= 0x80 && c < 0x800 && inString != 0) {
-                b[p++] = (byte) (0xC0 | (c >> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                p = putTwoBytes(b, p, c);
             }
             else if (c >= 0x800 && inString != 0 && !Character.isSurrogate(c)) {
-                b[p++] = (byte) (0xE0 | (c >> 12));
-                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
+                p = putThreeBytes(b, p, c);
             }
             else {
                 break;
@@ -318,23 +303,17 @@ final class AvroOutput {
                         }
                     }
                     else if (c < 0x800) {
-                        b[p++] = (byte) (0xC0 | (c >> 6));
-                        b[p++] = (byte) (0x80 | (c & 0x3F));
+                        p = putTwoBytes(b, p, c);
                     }
                     else if (Character.isSurrogate(c)) {
                         if (!Character.isHighSurrogate(c) || i >= to || !Character.isLowSurrogate(chars[i])) {
                             return false;
                         }
                         int cp = Character.toCodePoint(c, chars[i++]);
-                        b[p++] = (byte) (0xF0 | (cp >> 18));
-                        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                        b[p++] = (byte) (0x80 | (cp & 0x3F));
+                        p = putFourBytes(b, p, cp);
                     }
                     else {
-                        b[p++] = (byte) (0xE0 | (c >> 12));
-                        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                        b[p++] = (byte) (0x80 | (c & 0x3F));
+                        p = putThreeBytes(b, p, c);
                     }
                 }
             }
@@ -351,6 +330,30 @@ final class AvroOutput {
         pos = p;
         insertLong(start, reserved, p - bytesFrom);
         return true;
+    }
+
+    /** A char from U+0080 to U+07FF as UTF-8 at {@code b[p]}; the position after it. */
+    private static int putTwoBytes(byte[] b, int p, char c) {
+        b[p] = (byte) (0xC0 | (c >> 6));
+        b[p + 1] = (byte) (0x80 | (c & 0x3F));
+        return p + 2;
+    }
+
+    /** A char from U+0800 on, not a surrogate, as UTF-8 at {@code b[p]}; the position after it. */
+    private static int putThreeBytes(byte[] b, int p, char c) {
+        b[p] = (byte) (0xE0 | (c >> 12));
+        b[p + 1] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p + 2] = (byte) (0x80 | (c & 0x3F));
+        return p + 3;
+    }
+
+    /** A code point beyond U+FFFF (a surrogate pair) as UTF-8 at {@code b[p]}; the position after it. */
+    private static int putFourBytes(byte[] b, int p, int cp) {
+        b[p] = (byte) (0xF0 | (cp >> 18));
+        b[p + 1] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        b[p + 2] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        b[p + 3] = (byte) (0x80 | (cp & 0x3F));
+        return p + 4;
     }
 
     /**

@@ -471,8 +471,8 @@ final class JsonAvroWriter {
                 yield record;
             }
             case ENUM -> new EnumNode(schema);
-            case ARRAY -> new ArrayNode(compile(schema.getElementType(), ignoreUnknown, records));
-            case MAP -> new MapNode(compile(schema.getValueType(), ignoreUnknown, records));
+            case ARRAY -> new BlockNode(compile(schema.getElementType(), ignoreUnknown, records), false);
+            case MAP -> new BlockNode(compile(schema.getValueType(), ignoreUnknown, records), true);
             case UNION -> union(schema, ignoreUnknown, records);
             case STRING -> STRING;
             case BOOLEAN -> BOOLEAN;
@@ -701,68 +701,43 @@ final class JsonAvroWriter {
         return bytes.toByteArray();
     }
 
-    private static final class ArrayNode extends Node {
+    /** Arrays and maps: Avro writes the number of items first, known here only after the last one. */
+    private static final class BlockNode extends Node {
         private final Node items;
+        private final boolean map;
 
-        ArrayNode(Node items) {
+        BlockNode(Node items, boolean map) {
             this.items = items;
+            this.map = map;
         }
 
         @Override
         void write(JsonAvroWriter w) {
-            w.expect('[');
+            char close = map ? '}' : ']';
+            w.expect(map ? '{' : '[');
             w.enter();
             AvroOutput out = w.out;
             int at = out.position();
-            out.writeByte(0); // the count's place; alone, it is the empty array
-            if (w.peek() == ']') {
+            out.writeByte(0); // the count's place; alone, it is the empty array or map
+            if (w.peek() == close) {
                 w.p++;
             }
             else {
+                Set<String> keys = map ? new HashSet<>() : null;
                 long count = 0;
                 do {
+                    if (map) {
+                        w.scanString();
+                        String key = w.stringValue();
+                        if (!keys.add(key) || !out.writeString(key)) {
+                            throw GIVE_UP; // a duplicate key, or an unpaired surrogate
+                        }
+                        w.expect(':');
+                    }
                     items.write(w);
                     count++;
                 }
-                while (w.nextMember(']'));
-                out.insertLong(at, 1, count);
-                out.writeByte(0);
-            }
-            w.depth--;
-        }
-    }
-
-    private static final class MapNode extends Node {
-        private final Node values;
-
-        MapNode(Node values) {
-            this.values = values;
-        }
-
-        @Override
-        void write(JsonAvroWriter w) {
-            w.expect('{');
-            w.enter();
-            AvroOutput out = w.out;
-            int at = out.position();
-            out.writeByte(0);
-            if (w.peek() == '}') {
-                w.p++;
-            }
-            else {
-                Set<String> keys = new HashSet<>();
-                long count = 0;
-                do {
-                    w.scanString();
-                    String key = w.stringValue();
-                    if (!keys.add(key) || !out.writeString(key)) {
-                        throw GIVE_UP;
-                    }
-                    w.expect(':');
-                    values.write(w);
-                    count++;
-                }
-                while (w.nextMember('}'));
+                while (w.nextMember(close));
                 out.insertLong(at, 1, count);
                 out.writeByte(0);
             }

@@ -182,15 +182,10 @@ class JsonAvroWriterTest {
         "0", "-0", "0.0", "-0.0", "1e-400", "-1e-400", "1e400", "-1e400", "1.5", "-2.25e3", "123456789012345678901234567890",
         "0.1", "1E2", "4.9e-324", "1.7976931348623157e308", "1.7976931348623159e308", "00", "01", "-", "1.", ".5", "+1", "1e", "NaN"})
     void numbersAgreeForDoublesFloatsIntsLongsAndDecimals(String number) {
-        for (String type : List.of("\"double\"", "\"float\"", "\"int\"", "\"long\"",
+        agreeForEach(List.of("\"double\"", "\"float\"", "\"int\"", "\"long\"",
                 "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":12,\"scale\":2}",
-                "{\"type\":\"int\",\"logicalType\":\"date\"}", "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}")) {
-            Schema schema = oneField(type);
-            AggregateState state = AggregateState.of(schema, UnknownFields.FAIL);
-            ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
-            agree(state, writer, "{\"v\": " + number + "}");
-            agree(state, writer, "{\"v\": \"" + number + "\"}");
-        }
+                "{\"type\":\"int\",\"logicalType\":\"date\"}", "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}"),
+                "{\"v\": " + number + "}", "{\"v\": \"" + number + "\"}");
     }
 
     @ParameterizedTest
@@ -221,14 +216,8 @@ class JsonAvroWriterTest {
         "\"\\udc00x\"", "\"\ud800\"", "\"tab\there\"", "\"\\u00\"", "\"\\x41\"", "\"\\u0041\"", "\"\\uD83D\\uDE00\"", "\"unterminated",
         "\"\\u\uff10\uff10\uff14\uff11\""})
     void stringsAgree(String string) {
-        for (String type : List.of("\"string\"", "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"plain\"]}",
-                "{\"type\":\"map\",\"values\":\"int\"}")) {
-            Schema schema = oneField(type);
-            AggregateState state = AggregateState.of(schema, UnknownFields.FAIL);
-            ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
-            agree(state, writer, "{\"v\": " + string + "}");
-            agree(state, writer, "{\"v\": {" + string + ": 1}}");
-        }
+        agreeForEach(List.of("\"string\"", "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"plain\"]}", "{\"type\":\"map\",\"values\":\"int\"}"),
+                "{\"v\": " + string + "}", "{\"v\": {" + string + ": 1}}");
     }
 
     @ParameterizedTest
@@ -302,6 +291,18 @@ class JsonAvroWriterTest {
         AggregateState state = AggregateState.of(EVERYTHING, UnknownFields.FAIL);
         ConfluentAvroWriter other = new ConfluentAvroWriter(SCHEMA_ID, oneField("\"int\""));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.write("{}", other)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** {@link #agree} for each document, on a record of one field {@code v} of each type. */
+    private static void agreeForEach(List<String> types, String... documents) {
+        for (String type : types) {
+            Schema schema = oneField(type);
+            AggregateState state = AggregateState.of(schema, UnknownFields.FAIL);
+            ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
+            for (String document : documents) {
+                agree(state, writer, document);
+            }
+        }
     }
 
     private static Schema oneField(String typeJson) {
