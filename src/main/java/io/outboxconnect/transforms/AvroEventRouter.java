@@ -165,8 +165,9 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (aggregates.isEmpty()) {
             return;
         }
+        long budget = Math.min(PRELOAD_BUDGET_MS, config.getLong(SchemaRegistryClientConfig.RETRY_TIMEOUT_MS));
         try {
-            registry.withRetryBudget(PRELOAD_BUDGET_MS, () -> {
+            registry.withRetryBudget(budget, () -> {
                 for (String aggregate : aggregates) {
                     for (OutboxStream stream : config.preloadStreams()) {
                         try {
@@ -182,7 +183,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
         catch (RegistryUnavailableException e) {
             LOGGER.warn("The schema registry did not answer within {} ms while the task started, so the schemas of {} are resolved with the first"
-                    + " record instead (retried for up to {}): {}", PRELOAD_BUDGET_MS, aggregates, SchemaRegistryClientConfig.PREFIX + "retry.timeout.ms",
+                    + " record instead (retried for up to {}): {}", budget, aggregates, SchemaRegistryClientConfig.RETRY_TIMEOUT_MS,
                     e.getMessage());
         }
     }
