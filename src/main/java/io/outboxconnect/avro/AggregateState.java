@@ -106,8 +106,9 @@ public final class AggregateState {
                 throw new AggregateMappingException("$", "one JSON object", "found content after it");
             }
         }
-        catch (IOException e) {
-            // Jackson's message quotes the text: not passed on
+        catch (IOException | NumberFormatException e) {
+            // Jackson's message quotes the text: not passed on. A number whose exponent overflows a
+            // BigDecimal (1e9999999999) surfaces as NumberFormatException, not as a parse error
             throw new AggregateMappingException("$", "one JSON object", "found text that is not well-formed JSON");
         }
         if (tree == null) {

@@ -157,6 +157,7 @@ final class AvroOutput {
      *         the caller reads the general way
      */
     int writeJsonString(char[] in, int from, int end) {
+        end = Math.min(end, from + JsonAvroWriter.MAX_STRING_CHARS); // a longer string has no quote in reach: the general path decides
         int start = pos;
         ensure(1 + 3 * (end - from));
         byte[] b = buf;

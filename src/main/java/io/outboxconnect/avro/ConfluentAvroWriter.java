@@ -27,7 +27,9 @@ public final class ConfluentAvroWriter {
     private final GenericDatumWriter<GenericRecord> writer;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private BinaryEncoder encoder;
-    private final AvroOutput output = new AvroOutput(512);
+    private AvroOutput output = new AvroOutput(512);
+    /** An output grown past this for one large record is let go after it. */
+    private static final int RETAINED_BYTES = 256 * 1024;
 
     public ConfluentAvroWriter(int schemaId, Schema schema) {
         this.schemaId = schemaId;
@@ -66,7 +68,11 @@ public final class ConfluentAvroWriter {
 
     /** The value {@link #begin} started. */
     byte[] finish() {
-        return output.toByteArray();
+        byte[] value = output.toByteArray();
+        if (output.buffer().length > RETAINED_BYTES) {
+            output = new AvroOutput(512);
+        }
+        return value;
     }
 
     public int schemaId() {

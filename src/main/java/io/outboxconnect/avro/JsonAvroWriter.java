@@ -53,6 +53,12 @@ final class JsonAvroWriter {
     private static final int MAX_DEPTH = 200;
     /** Longer number texts are left to the general path. */
     private static final int MAX_NUMBER_CHARS = 100;
+    /** Longer exponents are left to the general path: Jackson's BigDecimal overflows where a double would not. */
+    private static final int MAX_EXPONENT_DIGITS = 6;
+    /** The longest name the general parser (Jackson's read constraints) takes; scanned strings are held to it. */
+    static final int MAX_NAME_CHARS = com.fasterxml.jackson.core.StreamReadConstraints.defaults().getMaxNameLength();
+    /** The longest string value the general parser takes. */
+    static final int MAX_STRING_CHARS = com.fasterxml.jackson.core.StreamReadConstraints.defaults().getMaxStringLength();
     private static final BigDecimal FLOAT_MAX = BigDecimal.valueOf(Float.MAX_VALUE);
     private static final long[] POWERS_OF_TEN = new long[19];
 
@@ -87,6 +93,8 @@ final class JsonAvroWriter {
     private int[] names = new int[64];
     private int nameTop;
     private static final int MAX_CHECKED_NAMES = 256;
+    /** Buffers grown past this for one large payload are let go after it. */
+    private static final int RETAINED_CHARS = 128 * 1024;
     private char[] text = new char[64];
 
     JsonAvroWriter(Schema schema, boolean ignoreUnknownFields) {
@@ -146,6 +154,10 @@ final class JsonAvroWriter {
         }
         finally {
             this.out = null;
+            if (in.length > RETAINED_CHARS) {
+                in = new char[512]; // an outsized payload: its buffers are not kept for the next record
+                scratch = new byte[512];
+            }
         }
     }
 
@@ -226,6 +238,9 @@ final class JsonAvroWriter {
             }
             i++;
         }
+        if (i - p - 1 > MAX_NAME_CHARS) {
+            throw GIVE_UP; // Jackson refuses names this long; values this long are rare: the general path decides
+        }
         strFrom = p + 1;
         strTo = i;
         strEscaped = escaped;
@@ -301,7 +316,7 @@ final class JsonAvroWriter {
             }
             int from = i;
             i = digits(from);
-            if (i == from) {
+            if (i == from || i - from > MAX_EXPONENT_DIGITS) {
                 throw GIVE_UP;
             }
         }
@@ -614,8 +629,8 @@ final class JsonAvroWriter {
                         if (unknown == null) {
                             unknown = new ArrayList<>();
                         }
-                        else if (unknown.contains(name)) {
-                            throw GIVE_UP; // duplicate name
+                        else if (unknown.size() >= MAX_CHECKED_NAMES || unknown.contains(name)) {
+                            throw GIVE_UP; // a duplicate name; or many unknown ones, which the general parser checks faster
                         }
                         unknown.add(name);
                         w.skipValue();
@@ -849,7 +864,13 @@ final class JsonAvroWriter {
         @Override
         void write(JsonAvroWriter w) {
             w.scanNumber();
-            BigDecimal value = new BigDecimal(w.in, w.numFrom, w.numTo - w.numFrom);
+            BigDecimal value;
+            try {
+                value = new BigDecimal(w.in, w.numFrom, w.numTo - w.numFrom);
+            }
+            catch (NumberFormatException e) {
+                throw GIVE_UP;
+            }
             if (value.abs().compareTo(FLOAT_MAX) > 0) {
                 throw GIVE_UP;
             }

@@ -36,9 +36,9 @@ public interface RegistryOperations extends AutoCloseable {
     boolean isCompatible(String subject, String schemaJson);
 
     /**
-     * Runs {@code calls}, made on this thread, with at most {@code budgetMs} of waiting and retrying
-     * per call: for work that must not wait long, such as a task's start on the worker's herder
-     * thread. A registry that does not answer within it is reported as {@link RegistryUnavailableException}.
+     * Runs {@code calls}, made on this thread, within {@code budgetMs} of waiting and retrying in all:
+     * for work that must not wait long, such as a task's start on the worker's herder thread. A
+     * registry that does not answer within it is reported as {@link RegistryUnavailableException}.
      */
     default <T> T withRetryBudget(long budgetMs, java.util.function.Supplier<T> calls) {
         return calls.get();

@@ -57,7 +57,7 @@ public final class SchemaRegistryClient implements RegistryOperations {
     private final long backoffMs;
     private final long backoffMaxMs;
     private final long retryTimeoutMs;
-    /** A shorter retry budget for the calls of one thread, while {@link #withRetryBudget} runs. */
+    /** The System.nanoTime by which the calls of one thread must be done, while {@link #withRetryBudget} runs. */
     private final ThreadLocal<Long> retryBudget = new ThreadLocal<>();
     private final Map<String, RegisteredSchema> bySubjectAndSchema;
     private final Map<Integer, String> byId;
@@ -238,9 +238,10 @@ public final class SchemaRegistryClient implements RegistryOperations {
      * @param about the subject or id the call is about, for messages
      */
     private JsonNode call(String method, String path, String body, String about) {
-        Long budget = retryBudget.get();
-        long retryTimeoutMs = budget == null ? this.retryTimeoutMs : Math.min(budget, this.retryTimeoutMs);
-        Duration requestTimeout = budget == null ? this.requestTimeout : min(this.requestTimeout, Duration.ofMillis(Math.max(1, budget)));
+        Long budgetDeadline = retryBudget.get();
+        long budget = budgetDeadline == null ? Long.MAX_VALUE : Math.max(0, (budgetDeadline - System.nanoTime()) / 1_000_000L);
+        long retryTimeoutMs = Math.min(budget, this.retryTimeoutMs);
+        Duration requestTimeout = budgetDeadline == null ? this.requestTimeout : min(this.requestTimeout, Duration.ofMillis(Math.max(1, budget)));
         long deadline = System.nanoTime() + retryTimeoutMs * 1_000_000L;
         long backoff = backoffMs;
         int attempts = 0;
@@ -291,7 +292,8 @@ public final class SchemaRegistryClient implements RegistryOperations {
     @Override
     public <T> T withRetryBudget(long budgetMs, java.util.function.Supplier<T> calls) {
         Long outer = retryBudget.get();
-        retryBudget.set(outer == null ? budgetMs : Math.min(outer, budgetMs));
+        long deadline = System.nanoTime() + budgetMs * 1_000_000L;
+        retryBudget.set(outer == null || deadline - outer < 0 ? deadline : outer);
         try {
             return calls.get();
         }

@@ -100,6 +100,8 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     /** State topics by aggregate type: formatting the name for every row cost 7% of the row. */
     private final Map<String, String> stateTopics = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int STATE_TOPICS_CACHED = 1_000;
+    /** Preloaded aggregates whose schemas the registry was too slow to give at the start: their first record resolves them. */
+    private final java.util.Set<String> preloadDeferred = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How long a task's start waits for the registry to preload schemas, at most. */
     static final long PRELOAD_BUDGET_MS = 5_000;
     private final Map<String, Boolean> deletingTypes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -182,6 +184,11 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             });
         }
         catch (RegistryUnavailableException e) {
+            for (String aggregate : aggregates) {
+                for (OutboxStream stream : config.preloadStreams()) {
+                    preloadDeferred.add(stream.value() + ":" + aggregate);
+                }
+            }
             LOGGER.warn("The schema registry did not answer within {} ms while the task started, so the schemas of {} are resolved with the first"
                     + " record instead (retried for up to {}): {}", budget, aggregates, SchemaRegistryClientConfig.RETRY_TIMEOUT_MS,
                     e.getMessage());
@@ -331,7 +338,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             for (OutboxStream stream : rowStreams) {
                 current = stream;
                 if (stream == OutboxStream.EVENT) {
-                    Resolved<EventEnvelope> envelope = events.forAggregate(row.aggregate);
+                    Resolved<EventEnvelope> envelope = resolve(events, OutboxStream.EVENT, row.aggregate);
                     if (!envelope.shape().isEventType(row.eventType)) {
                         throw new DataException("column '" + eventTypeColumn + "' holds '" + row.eventType + "', which is not an event type of "
                                 + envelope.shape().schema().getField("event_type").schema().getFullName() + " " + envelope.shape().eventTypes());
@@ -352,7 +359,18 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                 else {
                     row.stateTopic = stateTopic(row.aggregate);
                     if (!deleting) {
-                        Resolved<AggregateState> state = states.forAggregate(row.aggregate);
+                        Resolved<AggregateState> state;
+                        try {
+                            state = resolve(states, OutboxStream.STATE, row.aggregate);
+                        }
+                        catch (DataException e) {
+                            if (stateChecksJson) {
+                                current = OutboxStream.EVENT; // malformed JSON is the event stream's to report first, as it always was
+                                EventData.objectTree(payloadColumn, json);
+                                current = stream;
+                            }
+                            throw e;
+                        }
                         row.mappingTarget = state.shape().schema().getFullName();
                         row.state = state.shape().writeCommon(json, state.writer());
                         if (row.state == null) {
@@ -374,6 +392,22 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
         lastRow = row;
         return row;
+    }
+
+    /**
+     * The stream's schemas for the aggregate. For an aggregate whose preload was deferred, a missing
+     * schema fails the task, as it would have at the start: it is configuration, not bad data.
+     */
+    private <T> Resolved<T> resolve(StreamSchemas<T> schemas, OutboxStream stream, String aggregate) {
+        if (preloadDeferred.isEmpty() || !preloadDeferred.contains(stream.value() + ":" + aggregate)) {
+            return schemas.forAggregate(aggregate);
+        }
+        try {
+            return schemas.forAggregate(aggregate);
+        }
+        catch (StreamSchemas.MissingSchemaException e) {
+            throw new ConnectException(e.getMessage() + " (a preloaded aggregate: schemas.preload.aggregates)", e);
+        }
     }
 
     /** A row that cannot be published: reported once, by its first copy, as the policy says. */

@@ -79,6 +79,10 @@ final class EventData {
         catch (IOException e) {
             throw notWellFormed(column, e);
         }
+        catch (NumberFormatException e) {
+            // a number whose exponent overflows a BigDecimal (1e9999999999): not an IOException, but bad data all the same
+            throw new DataException("The payload column '" + column + "' holds a number out of any range: NumberFormatException");
+        }
     }
 
     /** Tokenizes the whole text, decoding nothing: exactly one well-formed JSON object without duplicate names. */

@@ -180,7 +180,8 @@ class JsonAvroWriterTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "0", "-0", "0.0", "-0.0", "1e-400", "-1e-400", "1e400", "-1e400", "1.5", "-2.25e3", "123456789012345678901234567890",
-        "0.1", "1E2", "4.9e-324", "1.7976931348623157e308", "1.7976931348623159e308", "00", "01", "-", "1.", ".5", "+1", "1e", "NaN"})
+        "0.1", "1E2", "4.9e-324", "1.7976931348623157e308", "1.7976931348623159e308", "00", "01", "-", "1.", ".5", "+1", "1e", "NaN",
+        "0e9999999999", "1e9999999999", "-0.0e-9999999999", "1e999999", "0e999999", "1e-999999"})
     void numbersAgreeForDoublesFloatsIntsLongsAndDecimals(String number) {
         agreeForEach(List.of("\"double\"", "\"float\"", "\"int\"", "\"long\"",
                 "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":12,\"scale\":2}",
@@ -264,6 +265,34 @@ class JsonAvroWriterTest {
                 assertThat(agree(state, writer, "{\"v\": \"" + text + "\"}")).as("%d times %s", length, unit).isTrue();
             }
         }
+    }
+
+    @Test
+    void namesLongerThanTheParserTakesAreLeftToIt() {
+        String longName = "n".repeat(JsonAvroWriter.MAX_NAME_CHARS + 1);
+        for (UnknownFields unknown : UnknownFields.values()) {
+            for (String type : List.of("\"int\"", "{\"type\":\"map\",\"values\":\"int\"}")) {
+                Schema schema = oneField(type);
+                AggregateState state = AggregateState.of(schema, unknown);
+                ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
+                assertThat(agree(state, writer, "{\"v\": 1, \"" + longName + "\": 2}")).isFalse();
+                assertThat(agree(state, writer, "{\"v\": {\"" + longName + "\": 2}}")).isFalse();
+                assertThat(general(state, writer, "{\"v\": 1, \"" + longName + "\": 2}")).startsWith("error");
+            }
+        }
+    }
+
+    @Test
+    void manyUnknownFieldsAreLeftToTheGeneralParser() {
+        Schema schema = oneField("\"int\"");
+        AggregateState state = AggregateState.of(schema, UnknownFields.IGNORE);
+        ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
+        StringBuilder json = new StringBuilder("{\"v\": 1");
+        for (int i = 0; i < 2_000; i++) {
+            json.append(", \"u").append(i).append("\": ").append(i);
+        }
+        assertThat(agree(state, writer, json + "}")).as("the fast path checks a few hundred unknown names at most").isFalse();
+        assertThat(general(state, writer, json + "}")).doesNotStartWith("error");
     }
 
     @Test

@@ -73,6 +73,13 @@ class JsonObjectCheckTest {
     }
 
     @Test
+    void whatJacksonRefusesBeyondTheGrammarIsNotCertain() {
+        assertThat(agree("{\"" + "n".repeat(JsonAvroWriter.MAX_NAME_CHARS + 1) + "\": 1}")).isFalse();
+        assertThat(jacksonAccepts("{\"" + "n".repeat(JsonAvroWriter.MAX_NAME_CHARS + 1) + "\": 1}")).isFalse();
+        assertThat(check.isOneObject("{\"a\": 1e9999999999}")).isFalse();
+    }
+
+    @Test
     void theCommonObjectsAreCertain() {
         for (String json : List.of("{}", "{\"a\": 1, \"b\": [true, false, null, -1.5e3, \"s\\n\"], \"c\": {\"a\": {}}}",
                 "{\"note\": \"caf\u00e9 \ud83d\ude00\", \"lines\": [{\"sku\": \"A\", \"quantity\": 2}, {\"sku\": \"B\", \"quantity\": 1}]}")) {

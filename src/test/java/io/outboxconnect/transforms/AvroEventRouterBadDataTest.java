@@ -180,6 +180,32 @@ class AvroEventRouterBadDataTest {
     }
 
     @Test
+    void aNumberNoBigDecimalHoldsIsBadDataNotATaskFailure() throws IOException {
+        // Jackson reports this exponent with a NumberFormatException, not a parse error: it once escaped as one
+        var row = order().with("event_data", ORDER_JSON.replaceFirst("\\{", "{\"weight\": 1e9999999999, "));
+        router();
+
+        deadLettered(publish(row.inserted()), row, "event", "holds a number out of any range");
+    }
+
+    @Test
+    void aPreloadedAggregateWhoseSchemaIsMissingFailsTheTaskEvenWhenThePreloadWasDeferred() {
+        registry.register(AvroEventRouterTest.EVENTS_SUBJECT, AvroEventRouterTest.orderEventSchema());
+        // the registry is away while the task starts, and back (without the state schema) for its first record
+        registry.fault = () -> new RegistryUnavailableException("The schema registry did not answer", null);
+        router = new AvroEventRouter<>(c -> registry);
+        router.configure(AvroEventRouterTest.config("errors.data.policy", "dlq", "schemas.preload.aggregates", "order",
+                "schemas.preload.streams", "event,state"));
+        registry.fault = null;
+
+        assertThatThrownBy(() -> publish(order().inserted()))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .isNotInstanceOf(DataException.class)
+                .hasMessageContaining(STATE_TOPIC + "-value")
+                .hasMessageContaining("schemas.preload.aggregates");
+    }
+
+    @Test
     void jsonNullPayload() throws IOException {
         var row = textPayloadOrder().with("event_data", "null");
         router();
