@@ -333,6 +333,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             String json = payload(after, columns.payload());
             long start = System.nanoTime();
             boolean deleting = isDeleting(row.eventType);
+            boolean escapes = json.indexOf('\\') >= 0;
             // the state stream reads the payload after the event stream: its reading checks the JSON for both
             boolean stateChecksJson = false;
             for (OutboxStream stream : rowStreams) {
@@ -344,10 +345,9 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                                 + envelope.shape().schema().getField("event_type").schema().getFullName() + " " + envelope.shape().eventTypes());
                     }
                     row.eventTopic = envelope.topic();
-                    stateChecksJson = !deleting && json.indexOf('\\') < 0
-                            && rowStreams.indexOf(OutboxStream.STATE) > rowStreams.indexOf(OutboxStream.EVENT);
+                    stateChecksJson = !deleting && !escapes && rowStreams.indexOf(OutboxStream.STATE) > rowStreams.indexOf(OutboxStream.EVENT);
                     // without escapes, the compact copy is the text without its whitespace: checked here unless the state's reading checks it
-                    boolean compact = stateChecksJson || (json.indexOf('\\') < 0 && objectCheck.isOneObject(json));
+                    boolean compact = stateChecksJson || (!escapes && objectCheck.isOneObject(json));
                     String eventData = compact ? json : EventData.compactObject(payloadColumn, json);
                     row.event = envelope.shape().write(envelope.writer(), row.eventId, row.aggregate, row.aggregateId, row.eventType,
                             row.eventDate, eventData, compact);
