@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.outboxconnect.bench.CpuAccount;
 import io.outboxconnect.bench.Machine;
 import io.outboxconnect.bench.OrderAggregates;
 import io.outboxconnect.sandbox.Sandbox;
@@ -73,6 +76,8 @@ public final class PipelineBenchmark {
     static final int LATENCY_RATE = Integer.getInteger("bench.latency.rate", 1_000);
     static final int LATENCY_SECONDS = Integer.getInteger("bench.latency.seconds", 60);
     static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /** Whole rounds run first and not counted: both JVMs (the worker's, and the broker's in this one) compile for a few rounds. */
+    static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmup.rounds", 1);
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
 
     static final String STOCK_CONNECTOR = "bench-stock-event-router";
@@ -88,9 +93,13 @@ public final class PipelineBenchmark {
     /** The aggregates written, one per order id; a row's event type cycles so the state stream sees updates. */
     private final String[] aggregates = new String[1_000];
     private final AtomicLong written = new AtomicLong();
+    private final CpuAccount cpu;
+    /** CPU µs per row by group, summed over the counted rounds, per pipeline. */
+    private final Map<String, Map<String, Double>> cpuPerRow = new LinkedHashMap<>();
 
     private PipelineBenchmark(Sandbox.Components env) {
         this.env = env;
+        this.cpu = new CpuAccount(env.worker().pid(), env.schemaRegistry().pid(), env.postgres().pid());
         for (int i = 0; i < aggregates.length; i++) {
             aggregates[i] = OrderAggregates.json(OrderAggregates.orderId(i), PAYLOAD_BYTES);
         }
@@ -128,8 +137,9 @@ public final class PipelineBenchmark {
         List<Double> ratios = new ArrayList<>();
         double stockP99 = 0;
         double ourP99 = 0;
-        for (int round = 1; round <= ROUNDS; round++) {
+        for (int round = 1 - WARM_UP_ROUNDS; round <= ROUNDS; round++) {
             boolean last = round == ROUNDS;
+            String label = round < 1 ? "warm-up round " + (round + WARM_UP_ROUNDS) + " (not counted)" : "round " + round;
             double stock = 0;
             double ourRate = 0;
             for (int turn = 0; turn < 2; turn++) {
@@ -137,7 +147,8 @@ public final class PipelineBenchmark {
                 String name = ((turn == 0) == (round % 2 == 1) ? STOCK_CONNECTOR : ours) + "-round-" + round;
                 if ((turn == 0) == (round % 2 == 1)) {
                     startConnector(stockConnector(name), name, STOCK_SLOT);
-                    stock = pipelineThroughput("round " + round + ", stock: PostgresConnector + EventRouter + StringConverter", List.of(STOCK_TOPIC));
+                    stock = pipelineThroughput(label + ", stock: PostgresConnector + EventRouter + StringConverter", round < 1 ? null : "stock",
+                            List.of(STOCK_TOPIC));
                     stockP99 = last ? latency("stock", List.of(STOCK_TOPIC)) : stockP99;
                     stopConnector(name, STOCK_SLOT);
                 }
@@ -146,13 +157,16 @@ public final class PipelineBenchmark {
                     example.put("name", name);
                     startConnector(example, name, ExampleDeployment.SLOT);
                     List<String> topics = List.of(ExampleDeployment.EVENTS_TOPIC, ExampleDeployment.STATE_TOPIC);
-                    ourRate = pipelineThroughput("round " + round + ", ours: OutboxConnector + AvroEventRouter (event + state)", topics);
+                    ourRate = pipelineThroughput(label + ", ours: OutboxConnector + AvroEventRouter (event + state)", round < 1 ? null : "ours",
+                            topics);
                     ourP99 = last ? latency("ours", topics) : ourP99;
                     stopConnector(name, ExampleDeployment.SLOT);
                 }
                 env.execute("TRUNCATE commerce_order_outbox");
             }
-            ratios.add(ourRate / stock);
+            if (round >= 1) {
+                ratios.add(ourRate / stock);
+            }
         }
         List<Double> sorted = ratios.stream().sorted().toList();
         double ratio = (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2;
@@ -185,16 +199,22 @@ public final class PipelineBenchmark {
 
     /**
      * Warms the pipeline up, then writes {@link #ROWS} rows and waits until every topic holds a record
-     * for each: rows per second from the first commit to the last record readable.
+     * for each: rows per second from the first commit to the last record readable. The machine's CPU
+     * time in between is added to {@code account}'s table (none when null).
      */
-    private double pipelineThroughput(String what, List<String> topics) throws Exception {
+    private double pipelineThroughput(String what, String account, List<String> topics) throws Exception {
         Map<TopicPartition, Long> before = endOffsets(topics); // an earlier round's records are not this one's
         writeRows(WARM_UP_ROWS); // the connector creates its topics with the first records
         awaitTopics(topics);
         try (TopicCounter counter = new TopicCounter(topics, before)) {
             counter.awaitPerTopic(WARM_UP_ROWS, DRAIN_TIMEOUT);
+            Map<String, Long> cpuBefore = cpu.snapshot();
             long firstCommit = writeRowsReturningFirstCommit(ROWS);
             long last = counter.awaitPerTopic(WARM_UP_ROWS + ROWS, DRAIN_TIMEOUT);
+            if (account != null) {
+                Map<String, Double> sum = cpuPerRow.computeIfAbsent(account, k -> new TreeMap<>());
+                CpuAccount.perRow(cpuBefore, cpu.snapshot(), ROWS).forEach((group, micros) -> sum.merge(group, micros, Double::sum));
+            }
             double seconds = (last - firstCommit) / 1e9;
             double rate = ROWS / seconds;
             lines.add(String.format(Locale.ROOT, "| %s | %,d rows → %,d records | %.2f | %,.0f |", what, ROWS, ROWS * topics.size(), seconds, rate));
@@ -476,17 +496,37 @@ public final class PipelineBenchmark {
 
     private String report(String machine) {
         StringBuilder out = new StringBuilder("Pipeline end to end on the sandbox (" + machine + ")\n");
-        out.append(String.format(Locale.ROOT, "%,d rows, %d per transaction, %d connections, payload %,d B; warm-up %,d rows per pipeline;"
+        out.append(String.format(Locale.ROOT, "%,d rows, %d per transaction, %d connections, payload %,d B; warm-up %,d rows per pipeline and %d whole rounds not counted;"
                 + " %d rounds, alternating which pipeline goes first; worker exactly-once: %s%n%n",
-                ROWS, ROWS_PER_TX, CONNECTIONS, aggregates[0].length(), WARM_UP_ROWS, ROUNDS, env.exactlyOnce()));
+                ROWS, ROWS_PER_TX, CONNECTIONS, aggregates[0].length(), WARM_UP_ROWS, WARM_UP_ROUNDS, ROUNDS, env.exactlyOnce()));
         out.append("| what | amount | seconds | rows/s |\n|---|---|---|---|\n");
         lines.forEach(line -> out.append(line).append('\n'));
+        out.append(cpuTable());
         out.append(String.format(Locale.ROOT, "%nLatency: %,d rows/s (10 per transaction) for %d s; readable (read_committed) on every topic minus commit, ms%n%n",
                 LATENCY_RATE, LATENCY_SECONDS));
         out.append("| pipeline | topics | rows | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         latencies.forEach(line -> out.append(line).append('\n'));
         out.append('\n');
         results.forEach((k, v) -> out.append("- ").append(k).append(": ").append(v).append('\n'));
+        return out.toString();
+    }
+
+    /** CPU µs per row by process and thread group, mean over the counted rounds, stock next to ours. */
+    private String cpuTable() {
+        Map<String, Double> stock = cpuPerRow.getOrDefault("stock", Map.of());
+        Map<String, Double> ours = cpuPerRow.getOrDefault("ours", Map.of());
+        Set<String> groups = new TreeSet<>(stock.keySet());
+        groups.addAll(ours.keySet());
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%nCPU time per row while the rows were written and delivered, µs, mean of %d rounds (from /proc; thread names as Linux keeps them, 15 characters;"
+                        + " a group under 1 µs/row in both is left out)%n%n| process: thread group | stock | ours | ours − stock |%n|---|---|---|---|%n", ROUNDS));
+        for (String group : groups) {
+            double s = stock.getOrDefault(group, 0.0) / ROUNDS;
+            double o = ours.getOrDefault(group, 0.0) / ROUNDS;
+            if (Math.max(s, o) >= 1 || group.endsWith("total") || group.startsWith("machine")) {
+                out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f |%n", group, s, o, o - s));
+            }
+        }
         return out.toString();
     }
 

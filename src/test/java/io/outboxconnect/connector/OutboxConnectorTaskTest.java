@@ -137,6 +137,31 @@ class OutboxConnectorTaskTest {
     }
 
     @Test
+    void aCopyIsHashedAndComparedByIdentityAsTheWorkerKeepsItInAHashMap() throws InterruptedException {
+        OutboxConnectorTask task = started();
+        SourceRecord original = insert("commerce_order_outbox", 1);
+        RecordingTask.BATCHES.add(List.of(original, original));
+        List<SourceRecord> out = task.poll();
+
+        assertThat(out).hasSize(4);
+        SourceRecord copy = out.get(0);
+        SourceRecord sameContent = out.get(2); // the same change event's event copy, polled twice
+        assertThat(sameContent.headers()).isEqualTo(copy.headers());
+        assertThat(sameContent.value()).isSameAs(copy.value());
+        assertThat(copy).isNotEqualTo(sameContent);
+        assertThat(copy.hashCode()).as("not a walk of the change event").isEqualTo(System.identityHashCode(copy));
+        Map<SourceRecord, Integer> sent = new HashMap<>();
+        out.forEach(r -> sent.put(r, sent.size()));
+        assertThat(sent).as("every copy stays an entry of its own, as the exactly-once worker needs").hasSize(4);
+        // what the copy carries is Debezium's record's, untouched
+        assertThat(copy.sourcePartition()).isEqualTo(original.sourcePartition());
+        assertThat(copy.sourceOffset()).isEqualTo(original.sourceOffset());
+        assertThat(copy.topic()).isEqualTo(original.topic());
+        assertThat(copy.key()).isEqualTo(original.key());
+        assertThat(copy.timestamp()).isEqualTo(original.timestamp());
+    }
+
+    @Test
     void recordsThatAreNotChangeEventsAreEmittedOnceUnmarked() throws InterruptedException {
         OutboxConnectorTask task = started();
         SourceRecord heartbeat = heartbeat();

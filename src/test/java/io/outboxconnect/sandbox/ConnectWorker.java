@@ -113,10 +113,11 @@ public final class ConnectWorker implements AutoCloseable {
                     "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
                     "-cp", String.join(java.io.File.pathSeparator, classpath),
                     "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()));
-            // more JVM options for the worker, e.g. a flight recording while a benchmark runs
+            // more JVM options for the worker, after the defaults so that they override them: a flight
+            // recording, or the benchmark's collector (-XX:-UseSerialGC -XX:+UseG1GC ...)
             String extra = System.getProperty("sandbox.worker.jvm.args", "").trim();
             if (!extra.isEmpty()) {
-                command.addAll(1, List.of(extra.split("\\s+")));
+                command.addAll(command.indexOf("-cp"), List.of(extra.split("\\s+")));
             }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())

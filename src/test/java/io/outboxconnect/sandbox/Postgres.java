@@ -121,6 +121,16 @@ public final class Postgres implements AutoCloseable {
         return log;
     }
 
+    /** The postmaster's process id, from its lock file; 0 when the server is not running. */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        }
+        catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     @Override
     public void close() {
         try {
