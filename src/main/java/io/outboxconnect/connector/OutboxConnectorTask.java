@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -37,8 +39,14 @@ public class OutboxConnectorTask extends SourceTask {
     private SourceTaskContext taskContext;
     private SourceTask delegate;
     private List<OutboxStream> streams;
-    private String rowStreams;
+    /** Per stream, the header marking its copies; then the header naming all of the row's streams. Headers are immutable. */
+    private List<Header> streamMarks;
+    private Header rowMark;
     private List<Pattern> tables;
+    /** The last table tested, by identity (Debezium hands out the same strings for a table), and whether it is an outbox table. */
+    private Object lastSchema = Pending.class; // no table tested yet: matches no value
+    private Object lastTable = Pending.class;
+    private boolean lastWasOutbox;
     /** Copies in flight → the Debezium record and how many of its copies are not yet acknowledged. */
     private final Map<SourceRecord, Pending> inFlight = new IdentityHashMap<>();
 
@@ -88,7 +96,8 @@ public class OutboxConnectorTask extends SourceTask {
     public void start(Map<String, String> props) {
         OutboxConnectorConfig config = new OutboxConnectorConfig(props);
         streams = config.streams();
-        rowStreams = String.join(",", streams.stream().map(OutboxStream::value).toList());
+        streamMarks = streams.stream().map(stream -> header(OutboxStream.HEADER, stream.value())).toList();
+        rowMark = header(OutboxStream.ROW_HEADER, String.join(",", streams.stream().map(OutboxStream::value).toList()));
         tables = config.tables();
         String taskClass = props.get(OutboxConnectorConfig.DELEGATE_TASK_CLASS);
         if (taskClass == null) {
@@ -118,10 +127,8 @@ public class OutboxConnectorTask extends SourceTask {
                     continue;
                 }
                 Pending pending = new Pending(record, streams.size());
-                for (OutboxStream stream : streams) {
-                    Headers headers = record.headers().duplicate();
-                    headers.addString(OutboxStream.HEADER, stream.value());
-                    headers.addString(OutboxStream.ROW_HEADER, rowStreams);
+                for (Header streamMark : streamMarks) {
+                    Headers headers = new ConnectHeaders(record.headers()).add(streamMark).add(rowMark);
                     SourceRecord copy = new Copy(record, headers);
                     inFlight.put(copy, pending);
                     out.add(copy);
@@ -170,6 +177,11 @@ public class OutboxConnectorTask extends SourceTask {
         }
     }
 
+    /** A string header, built once and added to every copy (Connect's headers are immutable). */
+    private static Header header(String key, String value) {
+        return new ConnectHeaders().addString(key, value).lastWithName(key);
+    }
+
     private boolean isOutboxChangeEvent(SourceRecord record) {
         if (record.value() == null || record.valueSchema() == null || !Envelope.isEnvelopeSchema(record.valueSchema())) {
             return false;
@@ -181,9 +193,16 @@ public class OutboxConnectorTask extends SourceTask {
         if (source == null) {
             return false;
         }
-        Field schema = source.schema().field("schema");
-        Field table = source.schema().field("table");
-        String name = (schema == null ? "" : source.get(schema) + ".") + (table == null ? "" : source.get(table));
-        return tables.stream().anyMatch(p -> p.matcher(name).matches());
+        Field schemaField = source.schema().field("schema");
+        Field tableField = source.schema().field("table");
+        Object schema = schemaField == null ? null : source.get(schemaField);
+        Object table = tableField == null ? null : source.get(tableField);
+        if (schema != lastSchema || table != lastTable) {
+            String name = (schemaField == null ? "" : schema + ".") + (tableField == null ? "" : table);
+            lastWasOutbox = tables.stream().anyMatch(p -> p.matcher(name).matches());
+            lastSchema = schema;
+            lastTable = table;
+        }
+        return lastWasOutbox;
     }
 }

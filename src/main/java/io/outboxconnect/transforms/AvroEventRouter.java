@@ -226,8 +226,10 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         Headers headers;
         Integer partition;
         if (row.routedHeaders != null) {
-            // a later copy of a row EventRouter routed already: its headers, and what it traced, are the row's
-            headers = row.routedHeaders.duplicate();
+            // a later copy of a row EventRouter routed already: its headers, and what it traced, are the row's;
+            // the copy kept for it is its own (another copy after it, were there one, would route again)
+            headers = row.routedHeaders;
+            row.routedHeaders = null;
             partition = row.routedPartition;
         }
         else {
