@@ -36,7 +36,7 @@ public final class CpuAccount {
         this.postmasterPid = postmasterPid;
     }
 
-    /** CPU nanoseconds spent so far, by group; {@code extra} adds groups measured elsewhere. */
+    /** CPU nanoseconds spent so far, by group. */
     public Map<String, Long> snapshot() {
         Map<String, Long> cpu = new TreeMap<>();
         cpu.put("machine: all cores busy", machineBusy());
@@ -59,15 +59,10 @@ public final class CpuAccount {
         return cpu;
     }
 
-    /** {@code after − before}, per group, in µs per {@code rows}; groups under 1 µs per row are left out. */
+    /** {@code after − before}, per group, in µs per {@code rows}. */
     public static Map<String, Double> perRow(Map<String, Long> before, Map<String, Long> after, long rows) {
         Map<String, Double> perRow = new LinkedHashMap<>();
-        after.forEach((group, nanos) -> {
-            double micros = (nanos - before.getOrDefault(group, 0L)) / 1_000.0 / rows;
-            if (micros >= 1 || group.endsWith("total") || group.startsWith("machine")) {
-                perRow.put(group, micros);
-            }
-        });
+        after.forEach((group, nanos) -> perRow.put(group, (nanos - before.getOrDefault(group, 0L)) / 1_000.0 / rows));
         return perRow;
     }
 

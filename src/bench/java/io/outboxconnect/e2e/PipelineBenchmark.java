@@ -63,7 +63,10 @@ import io.outboxconnect.sandbox.Sandbox;
  *
  * Both connectors run on the same worker with the same tuning ({@code poll.interval.ms=10}, as the
  * example ships) and the same exactly-once setting; the writers commit with PostgreSQL's default
- * {@code synchronous_commit=on} (the sandbox server's default is off). Prints a table and writes it to
+ * {@code synchronous_commit=on} (the sandbox server's default is off). {@code bench.warmup.rounds}
+ * whole rounds run first and are not counted. For every counted round the CPU time per row of each
+ * process and thread group is taken from {@code /proc} ({@link CpuAccount}): on two shared cores the
+ * sum of everyone's CPU is the throughput. Prints the tables and writes them to
  * {@code target/bench/pipeline.md}.
  */
 public final class PipelineBenchmark {

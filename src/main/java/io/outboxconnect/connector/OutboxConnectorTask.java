@@ -36,6 +36,8 @@ public class OutboxConnectorTask extends SourceTask {
     static final String VERSION = OutboxConnectorTask.class.getPackage().getImplementationVersion() == null
             ? "unknown" : OutboxConnectorTask.class.getPackage().getImplementationVersion();
 
+    private static final Object NO_TABLE_YET = new Object();
+
     private SourceTaskContext taskContext;
     private SourceTask delegate;
     private List<OutboxStream> streams;
@@ -44,8 +46,8 @@ public class OutboxConnectorTask extends SourceTask {
     private Header rowMark;
     private List<Pattern> tables;
     /** The last table tested, by identity (Debezium hands out the same strings for a table), and whether it is an outbox table. */
-    private Object lastSchema = Pending.class; // no table tested yet: matches no value
-    private Object lastTable = Pending.class;
+    private Object lastSchema = NO_TABLE_YET;
+    private Object lastTable = NO_TABLE_YET;
     private boolean lastWasOutbox;
     /** Copies in flight → the Debezium record and how many of its copies are not yet acknowledged. */
     private final Map<SourceRecord, Pending> inFlight = new IdentityHashMap<>();
