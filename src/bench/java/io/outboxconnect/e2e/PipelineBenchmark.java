@@ -364,9 +364,10 @@ public final class PipelineBenchmark {
         int perTx = 10;
         long periodNanos = 1_000_000_000L * perTx / LATENCY_RATE;
         long transactions = (long) LATENCY_SECONDS * LATENCY_RATE / perTx;
+        long start;
         try (Connection c = env.connectDatabase(); PreparedStatement insert = c.prepareStatement(OUTBOX_INSERT)) {
             durable(c);
-            long start = System.nanoTime();
+            start = System.nanoTime();
             for (long t = 0; t < transactions; t++) {
                 long due = start + t * periodNanos;
                 long wait = due - System.nanoTime();
@@ -407,9 +408,27 @@ public final class PipelineBenchmark {
         double p95 = percentile(millis, 95) / 1_000.0;
         double p99 = percentile(millis, 99) / 1_000.0;
         double max = millis[millis.length - 1] / 1_000.0;
-        latencies.add(String.format(Locale.ROOT, "| %s | %s | %,d | %.0f | %.0f | %.0f | %.0f |",
-                what, String.join(" + ", topics), millis.length, p50, p95, p99, max));
-        System.out.printf("[bench] latency %s: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms over %,d rows%n", what, p50, p95, p99, max, millis.length);
+        // when the slowest row was committed, and the topic it was readable on last: a stall at the start is the reader's, later ones the pipeline's
+        String slowest = null;
+        long slowestNanos = -1;
+        for (Map.Entry<String, Long> row : commits.entrySet()) {
+            long nanos = Arrays.stream(readable.get(row.getKey())).max().getAsLong() - row.getValue();
+            if (nanos > slowestNanos) {
+                slowest = row.getKey();
+                slowestNanos = nanos;
+            }
+        }
+        long[] slowestTimes = readable.get(slowest);
+        int lastTopic = 0;
+        for (int t = 1; t < slowestTimes.length; t++) {
+            lastTopic = slowestTimes[t] > slowestTimes[lastTopic] ? t : lastTopic;
+        }
+        String lateOn = topics.get(lastTopic);
+        String maxAt = String.format(Locale.ROOT, "%.1f s", (commits.get(slowest) - start) / 1e9);
+        latencies.add(String.format(Locale.ROOT, "| %s | %s | %,d | %.0f | %.0f | %.0f | %.0f (committed at %s, last on %s) |",
+                what, String.join(" + ", topics), millis.length, p50, p95, p99, max, maxAt, lateOn));
+        System.out.printf("[bench] latency %s: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms over %,d rows (the slowest committed %s into the"
+                + " phase, last readable on %s)%n", what, p50, p95, p99, max, millis.length, maxAt, lateOn);
         return p99;
     }
 
@@ -507,7 +526,7 @@ public final class PipelineBenchmark {
         out.append(cpuTable());
         out.append(String.format(Locale.ROOT, "%nLatency: %,d rows/s (10 per transaction) for %d s; readable (read_committed) on every topic minus commit, ms%n%n",
                 LATENCY_RATE, LATENCY_SECONDS));
-        out.append("| pipeline | topics | rows | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
+        out.append("| pipeline | topics | rows | p50 | p95 | p99 | max (the slowest row: committed when, last readable on) |\n|---|---|---|---|---|---|---|\n");
         latencies.forEach(line -> out.append(line).append('\n'));
         out.append('\n');
         results.forEach((k, v) -> out.append("- ").append(k).append(": ").append(v).append('\n'));
