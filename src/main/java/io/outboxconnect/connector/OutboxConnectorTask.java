@@ -40,8 +40,7 @@ public class OutboxConnectorTask extends SourceTask {
 
     private SourceTaskContext taskContext;
     private SourceTask delegate;
-    private List<OutboxStream> streams;
-    /** Per stream, the header marking its copies; then the header naming all of the row's streams. Headers are immutable. */
+    /** Per stream, in stream order, the header marking its copies; then the header naming all of the row's streams. Headers are immutable. */
     private List<Header> streamMarks;
     private Header rowMark;
     private List<Pattern> tables;
@@ -97,7 +96,7 @@ public class OutboxConnectorTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         OutboxConnectorConfig config = new OutboxConnectorConfig(props);
-        streams = config.streams();
+        List<OutboxStream> streams = config.streams();
         streamMarks = streams.stream().map(stream -> header(OutboxStream.HEADER, stream.value())).toList();
         rowMark = header(OutboxStream.ROW_HEADER, String.join(",", streams.stream().map(OutboxStream::value).toList()));
         tables = config.tables();
@@ -121,14 +120,14 @@ public class OutboxConnectorTask extends SourceTask {
         if (records == null || records.isEmpty()) {
             return records;
         }
-        List<SourceRecord> out = new ArrayList<>(records.size() * streams.size());
+        List<SourceRecord> out = new ArrayList<>(records.size() * streamMarks.size());
         synchronized (inFlight) {
             for (SourceRecord record : records) {
                 if (!isOutboxChangeEvent(record)) {
                     out.add(record);
                     continue;
                 }
-                Pending pending = new Pending(record, streams.size());
+                Pending pending = new Pending(record, streamMarks.size());
                 for (Header streamMark : streamMarks) {
                     Headers headers = new ConnectHeaders(record.headers()).add(streamMark).add(rowMark);
                     SourceRecord copy = new Copy(record, headers);
