@@ -65,6 +65,12 @@ public final class ConnectorConfig {
                 e("exactly.once.support", "required",
                         "Event, state record and source offset in one Kafka transaction. Needs exactly.once.source.support=enabled on every "
                                 + "worker; on a worker without it, set 'requested' (at-least-once: consumers de-duplicate by the id header)."),
+                e("consumer.override.fetch.max.wait.ms", "50",
+                        "After every transaction Debezium reads the task's committed offsets back before it confirms WAL positions to "
+                                + "PostgreSQL; when the transaction's markers are not written yet, the worker's read_committed offsets consumer "
+                                + "waits out fetch.max.wait.ms (500 ms by default), which held the pipeline still for about 0.5 s a few times a "
+                                + "minute. 50 ms bounds that wait. The worker's connector.client.config.override.policy must allow it (Kafka's "
+                                + "default, All, does); where it does not, remove this key or set consumer.fetch.max.wait.ms on the worker."),
                 e("outbox.streams", "event,state", "Each outbox row becomes an event (events topic) and the aggregate's latest state (compacted topic)."),
                 e("outbox.tables", regexQuote(table), "Only rows of the outbox table are fanned out"
                         + (retain ? "; the signalling table is not an outbox." : ".")));
