@@ -186,7 +186,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         catch (RegistryUnavailableException e) {
             for (String aggregate : aggregates) {
                 for (OutboxStream stream : config.preloadStreams()) {
-                    preloadDeferred.add(stream.value() + ":" + aggregate);
+                    preloadDeferred.add(deferredKey(stream, aggregate));
                 }
             }
             LOGGER.warn("The schema registry did not answer within {} ms while the task started, so the schemas of {} are resolved with the first"
@@ -401,15 +401,19 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
      * schema fails the task, as it would have at the start: it is configuration, not bad data.
      */
     private <T> Resolved<T> resolve(StreamSchemas<T> schemas, OutboxStream stream, String aggregate) {
-        if (preloadDeferred.isEmpty() || !preloadDeferred.contains(stream.value() + ":" + aggregate)) {
-            return schemas.forAggregate(aggregate);
-        }
         try {
             return schemas.forAggregate(aggregate);
         }
         catch (StreamSchemas.MissingSchemaException e) {
+            if (!preloadDeferred.contains(deferredKey(stream, aggregate))) {
+                throw e;
+            }
             throw new ConnectException(e.getMessage() + " (a preloaded aggregate: schemas.preload.aggregates)", e);
         }
+    }
+
+    private static String deferredKey(OutboxStream stream, String aggregate) {
+        return stream.value() + ":" + aggregate;
     }
 
     /** A row that cannot be published: reported once, by its first copy, as the policy says. */
