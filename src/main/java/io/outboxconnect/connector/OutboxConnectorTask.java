@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -44,7 +45,10 @@ public class OutboxConnectorTask extends SourceTask {
     private List<Header> streamMarks;
     private Header rowMark;
     private List<Pattern> tables;
-    /** The last table tested, by identity (Debezium hands out the same strings for a table), and whether it is an outbox table. */
+    /**
+     * The last table tested and whether it is an outbox table. Compared by value: Debezium parses
+     * each message's table name anew, so every change event carries new strings.
+     */
     private Object lastSchema = NO_TABLE_YET;
     private Object lastTable = NO_TABLE_YET;
     private boolean lastWasOutbox;
@@ -198,7 +202,7 @@ public class OutboxConnectorTask extends SourceTask {
         Field tableField = source.schema().field("table");
         Object schema = schemaField == null ? null : source.get(schemaField);
         Object table = tableField == null ? null : source.get(tableField);
-        if (schema != lastSchema || table != lastTable) {
+        if (!Objects.equals(schema, lastSchema) || !Objects.equals(table, lastTable)) {
             String name = (schemaField == null ? "" : schema + ".") + (tableField == null ? "" : table);
             lastWasOutbox = tables.stream().anyMatch(p -> p.matcher(name).matches());
             lastSchema = schema;

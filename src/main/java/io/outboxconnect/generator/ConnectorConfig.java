@@ -116,7 +116,10 @@ public final class ConnectorConfig {
                 e("key.converter", "org.apache.kafka.connect.storage.StringConverter",
                         "The key is the aggregate id as a plain string: per-aggregate order and compaction by key."),
                 e("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
-                        "The SMT writes the Confluent wire format itself (0x00, schema id, Avro binary); the converter passes the bytes."));
+                        "The SMT writes the Confluent wire format itself (0x00, schema id, Avro binary); the converter passes the bytes."),
+                e("header.converter", "io.outboxconnect.connector.StringHeaderConverter",
+                        "Kafka's default SimpleHeaderConverter, the same bytes, with string headers (id, event_type, the dead letters' "
+                                + "reasons) written straight as UTF-8: it spent 9% of the task thread copying four per row through a StringBuilder."));
 
         List<Entry> transforms = new ArrayList<>();
         if (retain) {

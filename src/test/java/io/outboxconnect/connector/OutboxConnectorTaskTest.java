@@ -179,7 +179,7 @@ class OutboxConnectorTaskTest {
         OutboxConnectorTask task = started(OutboxConnectorConfig.TABLES, "public\\..*_outbox");
         SourceRecord outbox = insert("commerce_order_outbox", 1);
         SourceRecord business = insert("orders", 2);
-        // the task remembers the last table's answer by the strings' identity: equal strings that are other objects ask again
+        // the task remembers the last table's answer by value, as Debezium builds new strings for every change event
         SourceRecord businessAgain = insert(new String("orders".toCharArray()), 3);
         SourceRecord outboxAgain = insert(new String("commerce_order_outbox".toCharArray()), 4);
         RecordingTask.BATCHES.add(List.of(outbox, business, businessAgain, outbox, outboxAgain, business));
