@@ -92,6 +92,7 @@ abstract class OutboxPipelineScenarios {
         Set<String> plugins = new HashSet<>();
         env.connect().plugins().forEach(p -> plugins.add(p.path("class").asText()));
         assertThat(plugins).contains("io.outboxconnect.transforms.AvroEventRouter", "io.outboxconnect.connector.OutboxConnector",
+                "io.outboxconnect.connector.StringHeaderConverter",
                 "io.debezium.connector.postgresql.PostgresConnector");
     }
 
@@ -111,6 +112,9 @@ abstract class OutboxPipelineScenarios {
         ConsumerRecord<String, byte[]> record = records.get(0);
         assertThat(record.key()).isEqualTo(orderId);
         assertThat(header(record, "event_type")).isEqualTo("ORDER_CREATED");
+        assertThat(record.headers().toArray()).extracting(Header::key)
+                .as("the contract's headers, and no Debezium context headers (extended.headers.enabled=false)")
+                .containsExactly("id", "event_type");
         GenericRecord envelope = decoder.decode(record.value());
         assertThat(envelope.get("event_id").toString()).isEqualTo(eventId);
         assertThat(envelope.get("aggregate_type").toString()).isEqualTo("order");
