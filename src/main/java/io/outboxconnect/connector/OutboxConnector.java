@@ -27,12 +27,14 @@ import org.apache.kafka.connect.source.SourceConnector;
 public class OutboxConnector extends SourceConnector {
 
     private SourceConnector delegate;
+    private Map<String, String> props;
 
     @Override
     public void start(Map<String, String> props) {
-        delegate = delegateFor(props);
+        this.props = withOurDefaults(props);
+        delegate = delegateFor(this.props);
         delegate.initialize(context());
-        delegate.start(props);
+        delegate.start(this.props);
     }
 
     @Override
@@ -45,6 +47,7 @@ public class OutboxConnector extends SourceConnector {
         List<Map<String, String>> configs = new ArrayList<>();
         for (Map<String, String> delegateConfig : delegate.taskConfigs(maxTasks)) {
             Map<String, String> config = new HashMap<>(delegateConfig);
+            config.putIfAbsent(OutboxConnectorConfig.EXTENDED_HEADERS, props.get(OutboxConnectorConfig.EXTENDED_HEADERS));
             config.put(OutboxConnectorConfig.DELEGATE_TASK_CLASS, delegate.taskClass().getName());
             configs.add(config);
         }
@@ -58,16 +61,27 @@ public class OutboxConnector extends SourceConnector {
         }
     }
 
-    /** The Debezium connector's keys and the fan-out keys. */
+    /** The Debezium connector's keys, with this connector's default for {@code extended.headers.enabled}, and the fan-out keys. */
     @Override
     public ConfigDef config() {
-        ConfigDef def = new ConfigDef(instantiate(OutboxConnectorConfig.DEFAULT_DELEGATE).config());
+        ConfigDef def = new ConfigDef();
+        for (ConfigDef.ConfigKey key : instantiate(OutboxConnectorConfig.DEFAULT_DELEGATE).config().configKeys().values()) {
+            if (key.name.equals(OutboxConnectorConfig.EXTENDED_HEADERS)) {
+                def.define(key.name, key.type, OutboxConnectorConfig.EXTENDED_HEADERS_DEFAULT, key.validator, key.importance,
+                        key.documentation + " The outbox connector's default is false: its topics carry the id and event_type headers only.",
+                        key.group, key.orderInGroup, key.width, key.displayName, key.dependents, key.recommender);
+            }
+            else {
+                def.define(key);
+            }
+        }
         OutboxConnectorConfig.CONFIG_DEF.configKeys().values().forEach(def::define);
         return def;
     }
 
     @Override
-    public Config validate(Map<String, String> props) {
+    public Config validate(Map<String, String> connectorProps) {
+        Map<String, String> props = withOurDefaults(connectorProps);
         List<ConfigValue> ours = OutboxConnectorConfig.CONFIG_DEF.validate(props);
         boolean delegateKnown = ours.stream().filter(v -> v.name().equals(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS))
                 .allMatch(v -> v.errorMessages().isEmpty());
@@ -98,6 +112,16 @@ public class OutboxConnector extends SourceConnector {
     @Override
     public String version() {
         return OutboxConnectorTask.VERSION;
+    }
+
+    /** The connector's configuration with this connector's defaults for Debezium's keys where it differs from Debezium. */
+    static Map<String, String> withOurDefaults(Map<String, String> props) {
+        if (props.containsKey(OutboxConnectorConfig.EXTENDED_HEADERS)) {
+            return props;
+        }
+        Map<String, String> withDefaults = new HashMap<>(props);
+        withDefaults.put(OutboxConnectorConfig.EXTENDED_HEADERS, OutboxConnectorConfig.EXTENDED_HEADERS_DEFAULT);
+        return withDefaults;
     }
 
     private static SourceConnector delegateFor(Map<String, String> props) {

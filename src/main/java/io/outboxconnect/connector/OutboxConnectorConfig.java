@@ -29,6 +29,14 @@ public final class OutboxConnectorConfig extends AbstractConfig {
 
     public static final String DEFAULT_DELEGATE = "io.debezium.connector.postgresql.PostgresConnector";
 
+    /**
+     * Debezium's key (3.x) for its four {@code __debezium.context.*} headers on every change event,
+     * default true in Debezium. This connector's default is false: the outbox topics' headers are
+     * {@code id} and {@code event_type}, and the four would ride on every event and state record.
+     */
+    public static final String EXTENDED_HEADERS = "extended.headers.enabled";
+    static final String EXTENDED_HEADERS_DEFAULT = "false";
+
     private static final String GROUP = "Outbox fan-out";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class OutboxConnectorTest {
 
-    /** Stands in for a Debezium connector: one required key, exactly-once supported. */
+    /** Stands in for a Debezium connector: one required key, Debezium's header key, exactly-once supported. */
     public static final class StubDebeziumConnector extends SourceConnector {
         @Override
         public void start(Map<String, String> props) {
@@ -36,7 +36,8 @@ class OutboxConnectorTest {
 
         @Override
         public ConfigDef config() {
-            return new ConfigDef().define("slot.name", ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "slot");
+            return new ConfigDef().define("slot.name", ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "slot")
+                    .define(OutboxConnectorConfig.EXTENDED_HEADERS, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW, "as Debezium's");
         }
 
         @Override
@@ -85,5 +86,36 @@ class OutboxConnectorTest {
         ConfigDef def = new OutboxConnector().config();
 
         assertThat(def.names()).contains("database.hostname", "slot.name", "plugin.name", OutboxConnectorConfig.STREAMS, OutboxConnectorConfig.TABLES);
+    }
+
+    @Test
+    void debeziumsContextHeadersAreOffUnlessTheConfigTurnsThemOn() {
+        ConfigDef.ConfigKey debeziums = new io.debezium.connector.postgresql.PostgresConnector().config().configKeys()
+                .get(OutboxConnectorConfig.EXTENDED_HEADERS);
+        assertThat(debeziums.defaultValue).as("Debezium's own default").isEqualTo(true);
+        ConfigDef.ConfigKey ours = new OutboxConnector().config().configKeys().get(OutboxConnectorConfig.EXTENDED_HEADERS);
+        assertThat(ours.defaultValue).isEqualTo(false);
+        assertThat(ours.type).isEqualTo(debeziums.type);
+        assertThat(ours.documentation).startsWith(debeziums.documentation).contains("default is false");
+
+        Map<String, String> unset = Map.of(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, StubDebeziumConnector.class.getName());
+        assertThat(taskConfig(unset)).containsEntry(OutboxConnectorConfig.EXTENDED_HEADERS, "false");
+        assertThat(value(new OutboxConnector().validate(unset).configValues(), OutboxConnectorConfig.EXTENDED_HEADERS).value())
+                .as("validation sees the connector's default").isEqualTo(false);
+
+        Map<String, String> on = Map.of(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, StubDebeziumConnector.class.getName(),
+                OutboxConnectorConfig.EXTENDED_HEADERS, "true");
+        assertThat(taskConfig(on)).containsEntry(OutboxConnectorConfig.EXTENDED_HEADERS, "true");
+    }
+
+    private static Map<String, String> taskConfig(Map<String, String> props) {
+        OutboxConnector connector = new OutboxConnector();
+        connector.start(props);
+        try {
+            return connector.taskConfigs(1).get(0);
+        }
+        finally {
+            connector.stop();
+        }
     }
 }

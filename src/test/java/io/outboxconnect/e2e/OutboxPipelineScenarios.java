@@ -232,6 +232,27 @@ abstract class OutboxPipelineScenarios {
         assertThat(offending.path("errors").toString()).contains("only letters, digits");
     }
 
+    /** The tasks get the connector's default from {@code OutboxConnector.taskConfigs} (OutboxConnectorTest); here, the worker shows it. */
+    @Test
+    void theWorkerShowsTheConnectorsDefaultForDebeziumsContextHeaders() {
+        Map<String, String> config = ExampleDeployment.connectorConfig(env);
+        assertThat(config.remove("extended.headers.enabled")).as("the example sets it").isEqualTo("false");
+        config.put("name", "outbox-headers-default");
+
+        JsonNode answer = env.connect().validate(config.get("connector.class"), config);
+
+        JsonNode definition = null;
+        for (JsonNode entry : answer.path("configs")) {
+            if (entry.path("definition").path("name").asText().equals("extended.headers.enabled")) {
+                definition = entry.path("definition");
+            }
+        }
+        assertThat(definition).as("the connector defines extended.headers.enabled").isNotNull();
+        assertThat(definition.path("default_value").asText()).isEqualTo("false");
+        assertThat(definition.path("documentation").asText()).contains("default is false");
+        assertThat(answer.path("error_count").asInt()).as("errors").isZero();
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
