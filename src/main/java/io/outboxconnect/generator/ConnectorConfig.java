@@ -71,6 +71,10 @@ public final class ConnectorConfig {
                                 + "waits out fetch.max.wait.ms (500 ms by default), which held the pipeline still for about 0.5 s a few times a "
                                 + "minute. 50 ms bounds that wait. The worker's connector.client.config.override.policy must allow it (Kafka's "
                                 + "default, All, does); where it does not, remove this key or set consumer.fetch.max.wait.ms on the worker."),
+                e("producer.override.batch.size", "262144",
+                        "Batches of up to 256 KiB per partition instead of the producer's 16 KiB: every outbox row is two records, and a "
+                                + "Debezium poll hands over up to 2,048 rows at once. On the 2-core sandbox it raised the pipeline's rows/s by about "
+                                + "10%, latency unchanged (README, Performance). Same override policy as above; or set producer.batch.size on the worker."),
                 e("outbox.streams", "event,state", "Each outbox row becomes an event (events topic) and the aggregate's latest state (compacted topic)."),
                 e("outbox.tables", regexQuote(table), "Only rows of the outbox table are fanned out"
                         + (retain ? "; the signalling table is not an outbox." : ".")));
