@@ -222,13 +222,7 @@ abstract class OutboxPipelineScenarios {
         JsonNode answer = env.connect().validate(config.get("connector.class"), config);
 
         assertThat(answer.path("error_count").asInt()).isGreaterThanOrEqualTo(1);
-        JsonNode offending = null;
-        for (JsonNode entry : answer.path("configs")) {
-            if (entry.path("value").path("name").asText().equals("transforms.outbox.naming.env")) {
-                offending = entry.path("value");
-            }
-        }
-        assertThat(offending).as("validate answers on transforms.outbox.naming.env").isNotNull();
+        JsonNode offending = validated(answer, "transforms.outbox.naming.env").path("value");
         assertThat(offending.path("errors").toString()).contains("only letters, digits");
     }
 
@@ -241,16 +235,20 @@ abstract class OutboxPipelineScenarios {
 
         JsonNode answer = env.connect().validate(config.get("connector.class"), config);
 
-        JsonNode definition = null;
-        for (JsonNode entry : answer.path("configs")) {
-            if (entry.path("definition").path("name").asText().equals("extended.headers.enabled")) {
-                definition = entry.path("definition");
-            }
-        }
-        assertThat(definition).as("the connector defines extended.headers.enabled").isNotNull();
+        JsonNode definition = validated(answer, "extended.headers.enabled").path("definition");
         assertThat(definition.path("default_value").asText()).isEqualTo("false");
         assertThat(definition.path("documentation").asText()).contains("default is false");
         assertThat(answer.path("error_count").asInt()).as("errors").isZero();
+    }
+
+    /** The entry (definition and value) of one key in a validate answer; fails when the answer has none. */
+    private static JsonNode validated(JsonNode answer, String key) {
+        for (JsonNode entry : answer.path("configs")) {
+            if (entry.path("definition").path("name").asText().equals(key)) {
+                return entry;
+            }
+        }
+        throw new AssertionError("validate answers nothing on " + key + ": " + answer);
     }
 
     static void sleep(long ms) {

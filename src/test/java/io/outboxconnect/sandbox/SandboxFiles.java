@@ -3,10 +3,14 @@ package io.outboxconnect.sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /** Where the sandbox's components put their logs and data, and the free ports they bind. */
@@ -61,14 +65,57 @@ final class SandboxFiles {
         }
     }
 
-    /** A port nothing listens on at the moment, on 127.0.0.1. */
+    /** The lowest port the sandbox hands out; the highest is below the kernel's ephemeral range. */
+    private static final int LOWEST_PORT = 10_000;
+    /** Ports handed out by this JVM: each is bound only later, by the process it is for. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on at the moment, on 127.0.0.1, for a server started next. It is taken
+     * below the kernel's ephemeral range: a port from that range (what binding port 0 gives) can be
+     * taken by any outgoing connection before the server binds it, and the server then fails to
+     * start ("Failed to bind", seen once for the Connect worker's REST port 32831).
+     */
     static int freePort() {
+        int highest = ephemeralPortsFrom() - 1;
+        if (highest - LOWEST_PORT < 1_000) {
+            return anyFreePort(); // an unusual range: the kernel's choice, with the race above
+        }
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, highest + 1);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            }
+            catch (IOException e) {
+                continue; // in use
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("No free port on 127.0.0.1 between " + LOWEST_PORT + " and " + highest);
+    }
+
+    private static int anyFreePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux: 32768 by default). */
+    private static int ephemeralPortsFrom() {
+        try {
+            // through a buffer: Files.readString reads a file of size 0 in small pieces, and this one then yields only "3"
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
+        }
+        catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
