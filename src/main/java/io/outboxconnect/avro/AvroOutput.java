@@ -252,15 +252,10 @@ final class AvroOutput {
         ensure(reserved + 3 * (to - from));
         byte[] b = buf;
         int bytesFrom = start + reserved;
-        int p = compactWithoutEscapes(chars, from, to, b, bytesFrom);
-        if (p >= 0) {
-            pos = p;
-            insertLong(start, reserved, p - bytesFrom);
-            return true;
-        }
-        // an escape, a surrogate, or not well-formed: the careful way, from the start
-        p = bytesFrom;
+        int p = bytesFrom;
         int i = from;
+        // a string is copied up to its closing quote (a quote after a backslash does not close it); between strings,
+        // what is not whitespace is ASCII and kept
         while (i < to) {
             char c = chars[i++];
             if (c == '"') {
@@ -297,68 +292,19 @@ final class AvroOutput {
                     }
                 }
             }
-            else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                continue;
-            }
-            else if (c < 0x80) {
+            else if (c > ' ') {
+                if (c >= 0x80) {
+                    return false; // outside strings, JSON is ASCII
+                }
                 b[p++] = (byte) c;
             }
-            else {
-                return false; // outside strings, JSON is ASCII
+            else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                b[p++] = (byte) c; // not JSON: kept, for the caller's reading to reject
             }
         }
         pos = p;
         insertLong(start, reserved, p - bytesFrom);
         return true;
-    }
-
-    /**
-     * The common case of {@link #writeCompactJson}, text without escapes and unpaired surrogates: a
-     * quote always opens or closes a string, so a string is copied up to the next quote and, between
-     * strings, whitespace (any char up to a space) is dropped.
-     *
-     * @return the position after the bytes written at {@code b[p]}; -1 at an escape, a surrogate, a
-     *         non-ASCII char outside a string or a string left open, for the careful way
-     */
-    private static int compactWithoutEscapes(char[] chars, int from, int to, byte[] b, int p) {
-        int i = from;
-        while (i < to) {
-            char c = chars[i++];
-            if (c == '"') {
-                b[p++] = '"';
-                while (true) { // the string, up to its closing quote
-                    if (i >= to) {
-                        return -1;
-                    }
-                    c = chars[i++];
-                    if (c < 0x80) {
-                        if (c == '\\') {
-                            return -1;
-                        }
-                        b[p++] = (byte) c;
-                        if (c == '"') {
-                            break;
-                        }
-                    }
-                    else if (c < 0x800) {
-                        p = putTwoBytes(b, p, c);
-                    }
-                    else if (!Character.isSurrogate(c)) {
-                        p = putThreeBytes(b, p, c);
-                    }
-                    else {
-                        return -1;
-                    }
-                }
-            }
-            else if (c > ' ') {
-                if (c >= 0x80 || c == '\\') {
-                    return -1;
-                }
-                b[p++] = (byte) c;
-            }
-        }
-        return p;
     }
 
     /** A char from U+0080 to U+07FF as UTF-8 at {@code b[p]}; the position after it. */
