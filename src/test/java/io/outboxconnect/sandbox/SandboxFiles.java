@@ -109,7 +109,7 @@ final class SandboxFiles {
     }
 
     /** The first port of the kernel's ephemeral range (Linux: 32768 by default). */
-    private static int ephemeralPortsFrom() {
+    static int ephemeralPortsFrom() {
         try {
             // through a buffer: Files.readString reads a file of size 0 in small pieces, and this one then yields only "3"
             return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
