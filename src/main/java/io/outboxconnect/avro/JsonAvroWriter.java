@@ -247,7 +247,7 @@ final class JsonAvroWriter {
         p = i + 1;
     }
 
-    /** The last scanned string, escapes decoded, in {@code text[0, return)}. */
+    /** The last scanned string, escapes decoded, in {@code text[0, return)}; {@code text} may be a new array afterwards. */
     private int decodeString() {
         int n = 0;
         if (text.length < strTo - strFrom) {
@@ -277,7 +277,11 @@ final class JsonAvroWriter {
     }
 
     private String stringValue() {
-        return strEscaped ? new String(text, 0, decodeString()) : new String(in, strFrom, strTo - strFrom);
+        if (!strEscaped) {
+            return new String(in, strFrom, strTo - strFrom);
+        }
+        int length = decodeString(); // first: it may replace text with a larger array
+        return new String(text, 0, length);
     }
 
     /** Scans a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -771,7 +775,14 @@ final class JsonAvroWriter {
                 }
             }
             w.scanString();
-            boolean written = w.strEscaped ? w.out.writeString(w.text, 0, w.decodeString()) : w.out.writeString(w.in, w.strFrom, w.strTo);
+            boolean written;
+            if (w.strEscaped) {
+                int length = w.decodeString(); // first: it may replace w.text with a larger array
+                written = w.out.writeString(w.text, 0, length);
+            }
+            else {
+                written = w.out.writeString(w.in, w.strFrom, w.strTo);
+            }
             if (!written) {
                 throw GIVE_UP; // an unpaired surrogate
             }

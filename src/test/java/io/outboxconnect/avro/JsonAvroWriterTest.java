@@ -267,6 +267,44 @@ class JsonAvroWriterTest {
         }
     }
 
+    /** Escaped strings are decoded into a buffer that grows with them: as values, map keys, bytes and timestamps, across the sizes it grows at. */
+    @Test
+    void escapedStringsOfEveryLengthAgree() {
+        for (String type : List.of("\"string\"", "{\"type\":\"map\",\"values\":\"int\"}", "\"bytes\"")) {
+            Schema schema = oneField(type);
+            AggregateState state = AggregateState.of(schema, UnknownFields.FAIL);
+            ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema); // one writer for all: its buffers carry over
+            for (int length : List.of(1, 10, 11, 21, 22, 32, 33, 63, 64, 65, 127, 128, 129, 300, 5_000)) {
+                for (String unit : List.of("\\u0041", "\\u00e9", "a\\n", "\\\"", "\\ud83d\\ude00")) {
+                    String text = unit.repeat(length);
+                    String json = type.contains("map") ? "{\"v\": {\"" + text + "\": 1}}" : "{\"v\": \"" + text + "\"}";
+                    agree(state, writer, json);
+                }
+            }
+        }
+        Schema timestamps = oneField("{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}");
+        AggregateState state = AggregateState.of(timestamps, UnknownFields.FAIL);
+        ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, timestamps);
+        for (String instant : List.of("2026-01-02T10:15:00.5+00:00", "2026-01-01T09:30:00.123456+00:00")) {
+            String escaped = instant.chars().mapToObj(c -> String.format("\\u%04x", c)).reduce("", String::concat);
+            assertThat(agree(state, writer, "{\"v\": \"" + escaped + "\"}")).as(escaped).isTrue();
+        }
+    }
+
+    /** A row's escaped string must never be written with text left in the buffer by an earlier row. */
+    @Test
+    void anEscapedStringNeverCarriesAnEarlierRowsText() throws IOException {
+        Schema schema = oneField("\"string\"");
+        AggregateState state = AggregateState.of(schema, UnknownFields.FAIL);
+        ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, schema);
+        state.write("{\"v\": \"SECRET-customer-of-row-1\\tXYZ\"}", writer);
+        // 66 chars as written, 11 decoded: longer than the decoding buffer before it grows, shorter after
+        byte[] second = state.write("{\"v\": \"" + "\\u00e9".repeat(11) + "\"}", writer);
+        org.apache.avro.generic.GenericRecord decoded = new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(schema)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(second, 5, second.length - 5, null));
+        assertThat(decoded.get("v")).hasToString("\u00e9".repeat(11));
+    }
+
     @Test
     void namesLongerThanTheParserTakesAreLeftToIt() {
         String longName = "n".repeat(JsonAvroWriter.MAX_NAME_CHARS + 1);
