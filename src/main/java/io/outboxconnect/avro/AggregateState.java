@@ -528,6 +528,11 @@ public final class AggregateState {
         }
     }
 
+    /** Digits before the decimal point of a non-zero number (0.05 has -1); 1 for zero, whatever its exponent. */
+    private static long integerDigits(BigDecimal value) {
+        return value.signum() == 0 ? 1 : (long) value.precision() - value.scale();
+    }
+
     private static boolean isWhole(BigDecimal value) {
         return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
     }
@@ -537,7 +542,13 @@ public final class AggregateState {
             return node.bigIntegerValue();
         }
         if (node.isNumber() && isWhole(node.decimalValue())) {
-            return node.decimalValue().toBigIntegerExact();
+            BigDecimal value = node.decimalValue();
+            if (integerDigits(value) > 19) {
+                // no int or long has more; 1e999999999 would take a billion-digit BigInteger to find that out
+                throw new AggregateMappingException(path.toString(), converter.type(), "found a number out of its range (" + integerDigits(value)
+                        + " digits)");
+            }
+            return value.toBigIntegerExact();
         }
         if (node.isNumber()) {
             throw new AggregateMappingException(path.toString(), converter.type(), "found a number with a fractional part");
@@ -644,6 +655,12 @@ public final class AggregateState {
                     throw new AggregateMappingException(path.toString(), type, "found a number with " + stripped.scale()
                             + " decimal places (scale " + decimal.getScale() + " allows no rounding)");
                 }
+            }
+            long digits = integerDigits(value) + decimal.getScale();
+            if (digits > decimal.getPrecision()) {
+                // before setScale, which would build all of 1e999999999's digits
+                throw new AggregateMappingException(path.toString(), type, "found a number of " + digits + " digits (precision "
+                        + decimal.getPrecision() + ")");
             }
             BigDecimal scaled = value.setScale(decimal.getScale());
             if (scaled.precision() > decimal.getPrecision()) {

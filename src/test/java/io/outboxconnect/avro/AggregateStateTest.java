@@ -232,6 +232,35 @@ class AggregateStateTest {
         failsAt(() -> v(bytes, "true"), "$.v", "decimal(6,2) as bytes");
     }
 
+    /** JSON allows any exponent; a json or text column may hold one (jsonb refuses them). */
+    @Test
+    void numbersWithHugeExponentsAreRejectedAtOnceWhereverTheyGo() {
+        String decimal = "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":6,\"scale\":2}";
+        String fixed = "{\"type\":\"fixed\",\"name\":\"D\",\"size\":4,\"logicalType\":\"decimal\",\"precision\":6,\"scale\":2}";
+        String timestamp = "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}";
+        for (String number : List.of("1e999999999", "-1e999999999", "1e99999999", "1E+999999999", "\"1e999999999\"")) {
+            long start = System.nanoTime();
+            for (String type : List.of("\"int\"", "\"long\"", decimal, fixed, timestamp)) {
+                if (number.startsWith("\"") && !type.contains("decimal")) {
+                    continue; // only decimals read numbers from strings
+                }
+                assertThatThrownBy(() -> v(type, number)).as("%s as %s", number, type).isInstanceOf(AggregateMappingException.class)
+                        .hasMessageContaining("found a number");
+            }
+            assertThat(System.nanoTime() - start).as("%s: rejected without building its digits", number).isLessThan(5_000_000_000L);
+        }
+        for (String tiny : List.of("1e-999999999", "\"1e-999999999\"")) {
+            assertThatThrownBy(() -> v(decimal, tiny)).isInstanceOf(AggregateMappingException.class).hasMessageContaining("decimal places");
+        }
+        assertThatThrownBy(() -> v("\"float\"", "1e999999999")).isInstanceOf(AggregateMappingException.class);
+        assertThatThrownBy(() -> v("\"double\"", "-1e999999999")).isInstanceOf(AggregateMappingException.class);
+        assertThat(v("\"int\"", "0e999999999")).as("zero is zero, whatever its exponent").isEqualTo(0);
+        assertThat(new Conversions.DecimalConversion().fromBytes((ByteBuffer) v(decimal, "0e999999999"), new Schema.Parser().parse(decimal),
+                LogicalTypes.decimal(6, 2))).isEqualTo(new BigDecimal("0.00"));
+        assertThat(v("\"long\"", "9.223372036854775807e18")).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> v("\"long\"", "1e19")).hasMessageContaining("out of its range");
+    }
+
     @Test
     void uuidsAreValidated() {
         String uuid = "{\"type\":\"string\",\"logicalType\":\"uuid\"}";
