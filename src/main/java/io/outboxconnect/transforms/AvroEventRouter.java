@@ -105,6 +105,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     /** How long a task's start waits for the registry to preload schemas, at most. */
     static final long PRELOAD_BUDGET_MS = 5_000;
     private final Map<String, Boolean> deletingTypes = new java.util.concurrent.ConcurrentHashMap<>();
+    private boolean warnedOfRecordTimestamp;
 
     public AvroEventRouter() {
         this(config -> new SchemaRegistryClient(new SchemaRegistryClientConfig(config.originals())));
@@ -254,10 +255,10 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                 row.routedPartition = partition;
             }
         }
-        long timestamp = Math.floorDiv(row.eventDate, 1_000L);
+        Long timestamp = row.timestamp;
         if (stream == OutboxStream.EVENT) {
             metrics.event(row.aggregate, row.eventType);
-            metrics.eventAgeMillis(System.currentTimeMillis() - timestamp);
+            metrics.eventAgeMillis(System.currentTimeMillis() - Math.floorDiv(row.eventDate, 1_000L));
             return record.newRecord(row.eventTopic, partition, Schema.STRING_SCHEMA, row.aggregateId,
                     Schema.BYTES_SCHEMA, row.event, timestamp, headers);
         }
@@ -284,6 +285,8 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         String aggregateId;
         String eventType;
         long eventDate;
+        /** The Kafka record timestamp: the event date, unless Kafka would refuse it. */
+        Long timestamp;
         String eventTopic;
         String stateTopic;
         byte[] event;
@@ -388,6 +391,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                 }
             }
             metrics.serializationNanos(System.nanoTime() - start);
+            row.timestamp = recordTimestamp(change, changeSchema, row); // once the row is sure to be published
         }
         catch (DataException e) {
             row.fail(e, current == null ? rowStreams.get(0) : current, describe(record, row.eventId));
@@ -600,6 +604,26 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             throw new DataException("no event date: column '" + eventDateColumn + "' is absent or null and the change event has no ts_ms");
         }
         return tsMs * 1_000L;
+    }
+
+    /**
+     * The row's Kafka record timestamp: its event date, or, when Kafka would refuse that, the change
+     * event's ts_ms (null without one: the producer's clock). The envelope's event_date keeps the date.
+     */
+    private Long recordTimestamp(Struct change, OutboxSchema changeSchema, Row row) {
+        long millis = Math.floorDiv(row.eventDate, 1_000L);
+        if (EventDates.isRecordTimestamp(millis, System.currentTimeMillis())) {
+            return millis;
+        }
+        metrics.recordTimestampReplaced();
+        if (!warnedOfRecordTimestamp) {
+            warnedOfRecordTimestamp = true; // once per task: a service writing local time would repeat it for every row
+            LOGGER.warn("Event {}: its event date {} (column '{}') is {}, which Kafka does not take as a record timestamp; its records are"
+                    + " stamped with the change event's ts_ms instead and event_date keeps the date (record-timestamps-replaced-total counts"
+                    + " such rows; they are not logged again)", row.eventId, EventDates.describe(row.eventDate), eventDateColumn,
+                    millis < 0 ? "before 1970" : "more than " + EventDates.MAX_AHEAD_MS / 60_000 + " minutes ahead of this worker's clock");
+        }
+        return changeSchema.tsMs() == null ? null : (Long) change.get(changeSchema.tsMs());
     }
 
     private static String requireText(Struct row, Field field, String column) {

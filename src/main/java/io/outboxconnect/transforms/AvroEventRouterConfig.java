@@ -114,7 +114,8 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 GROUP_TABLE, ++order, Width.MEDIUM, "Event type column");
         def.define(FIELD_EVENT_TIMESTAMP, Type.STRING, "event_date", Importance.MEDIUM,
                 "The outbox column holding the event date (TIMESTAMPTZ or TIMESTAMP, any time.precision.mode), written as event_date in microseconds"
-                        + " and used as the Kafka record timestamp. When the column is absent or null, the source's ts_ms is used.",
+                        + " and used as the Kafka record timestamp (unless Kafka would refuse it: before 1970 or more than 30 minutes ahead;"
+                        + " then the change event's ts_ms). When the column is absent or null, the change event's ts_ms is used for both.",
                 GROUP_TABLE, ++order, Width.MEDIUM, "Event date column");
         def.define(FIELD_PAYLOAD, Type.STRING, "event_data", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "The outbox column holding the full aggregate as JSON (jsonb, json or text), written compact to the envelope's event_data. Debezium's default is 'payload'.",
@@ -124,8 +125,9 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                         + " Debezium's default is 'aggregatetype'.",
                 GROUP_TABLE, ++order, Width.MEDIUM, "Aggregate type column");
         def.define(PAYLOAD_MAX_BYTES, Type.INT, 512 * 1024, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                "The largest payload (UTF-8 bytes) the plugin publishes; a larger one is bad data. The default keeps the event, the state"
-                        + " and a dead letter of the row under the producer's default max.request.size (1 MiB).",
+                "The largest payload (UTF-8 bytes) the plugin publishes; a larger one is bad data. The default keeps the event and the state"
+                        + " under the producer's default max.request.size (1 MiB). A row over it goes to the dead-letter topic whole, so a payload"
+                        + " near 1 MiB or over makes a dead letter the producer refuses (README, Known limits).",
                 GROUP_TABLE, ++order, Width.SHORT, "Maximum payload size");
         for (String inherited : INHERITED) {
             def.define(eventRouter.configKeys().get(inherited));

@@ -30,7 +30,30 @@ final class EventDates {
     static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
     static final String CONNECT_TIMESTAMP = org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME;
 
+    /**
+     * How far ahead of the worker's clock an event date may be and still be the record timestamp:
+     * brokers refuse records more than {@code message.timestamp.after.max.ms} ahead of their own
+     * clock (one hour by default since Kafka 4.0), and half of that leaves room for the two clocks
+     * to differ.
+     */
+    static final long MAX_AHEAD_MS = java.util.concurrent.TimeUnit.MINUTES.toMillis(30);
+
     private EventDates() {
+    }
+
+    /**
+     * Whether Kafka takes {@code millis} as a record timestamp when the worker's clock says
+     * {@code nowMillis}. Connect fails the task on a timestamp before 1970, and the broker refuses one
+     * too far ahead (an application writing local time into a {@code TIMESTAMP} column east of UTC is
+     * enough); either would stop the connector at the same row after every restart.
+     */
+    static boolean isRecordTimestamp(long millis, long nowMillis) {
+        return millis >= 0 && millis - nowMillis <= MAX_AHEAD_MS;
+    }
+
+    /** Epoch microseconds as ISO-8601 text, for messages. */
+    static String describe(long micros) {
+        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS).toString();
     }
 
     /**

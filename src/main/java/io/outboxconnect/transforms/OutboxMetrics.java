@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per aggregate and event type: {@code events-total}, {@code states-total}, {@code tombstones-total},
  * {@code dead-letters-total} (each with a {@code -rate} per second). Per operation: {@code ignored-total}
- * (updates and deletes of outbox rows). Per task: {@code serialization-time-ns-avg/-max} (payload to
+ * (updates and deletes of outbox rows). Per task: {@code record-timestamps-replaced-total} (rows whose
+ * event date Kafka refuses as a record timestamp), {@code serialization-time-ns-avg/-max} (payload to
  * Avro bytes, per row), {@code event-age-ms-avg/-max} (now − event_date when the event is handed to
  * the producer), {@code registry-calls-total} and {@code registry-cache-hits-total}.
  *
@@ -52,6 +53,7 @@ final class OutboxMetrics {
     private static final String SERIALIZATION = "serialization-time";
     private static final String EVENT_AGE = "event-age";
     private static final String GAUGES = "registry-gauges";
+    private static final String TIMESTAMPS_REPLACED = "record-timestamps-replaced";
 
     private final String sensorPrefix = "outbox-router-" + INSTANCES.incrementAndGet() + "|";
     private final long retryIntervalNanos;
@@ -125,6 +127,17 @@ final class OutboxMetrics {
         }
         record(sensor("ignored|" + operation, metrics, () -> new Stat[] {
             new Stat("ignored-total", "Outbox changes ignored: updates and deletes of outbox rows.", tags("operation", operation), new CumulativeCount())}), 1);
+    }
+
+    void recordTimestampReplaced() {
+        PluginMetrics metrics = this.metrics;
+        if (metrics == null) {
+            return;
+        }
+        record(sensor(TIMESTAMPS_REPLACED, metrics, () -> new Stat[] {
+            new Stat("record-timestamps-replaced-total", "Rows whose event date Kafka does not take as a record timestamp (before 1970, or more than "
+                    + EventDates.MAX_AHEAD_MS / 60_000 + " minutes ahead): their records carry the change event's ts_ms instead.", tags(),
+                    new CumulativeCount())}), 1);
     }
 
     void serializationNanos(long nanos) {

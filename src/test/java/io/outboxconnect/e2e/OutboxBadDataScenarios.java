@@ -194,6 +194,61 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
     }
 
     /**
+     * Event dates Kafka does not take as record timestamps: Connect fails a task on one before 1970,
+     * and the broker refuses one more than {@code log.message.timestamp.after.max.ms} ahead (one hour
+     * by default since Kafka 4.0). Both rows are published, event_date as stored, their records stamped
+     * with the change event's time; the connector keeps running, and the row after them arrives.
+     */
+    @Test
+    void eventDatesKafkaRefusesAsTimestampsArePublishedWithTheChangeEventsTime() throws Exception {
+        String connector = ExampleDeployment.deploy(env);
+        String orderId = OrderService.newOrderId();
+        java.time.Instant past = java.time.Instant.parse("1969-07-20T20:17:40Z");
+        java.time.Instant ahead = java.time.Instant.now().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        List<String> eventIds = new ArrayList<>();
+        long before = System.currentTimeMillis();
+        try (Connection c = env.connectDatabase()) {
+            c.setAutoCommit(false);
+            int revision = 0;
+            for (java.time.Instant date : List.of(past, ahead)) {
+                String eventId = UUID.randomUUID().toString();
+                try (PreparedStatement outbox = c.prepareStatement("""
+                        INSERT INTO commerce_order_outbox (event_id, aggregate_type, aggregate_id, event_type, event_date, event_data)
+                        VALUES (?::uuid, 'order', ?, 'ORDER_UPDATED', ?::timestamptz, ?::jsonb)""")) {
+                    outbox.setString(1, eventId);
+                    outbox.setString(2, orderId);
+                    outbox.setString(3, date.toString());
+                    outbox.setString(4, OrderService.aggregateJson(orderId, "PLACED", new java.math.BigDecimal("20.90"), ++revision));
+                    outbox.executeUpdate();
+                }
+                c.commit();
+                eventIds.add(eventId);
+            }
+            eventIds.add(OrderService.write(c, orderId, "ORDER_UPDATED", "PAID", ++revision));
+            c.commit();
+        }
+
+        List<ConsumerRecord<String, byte[]>> events = awaitRecords(EVENTS_TOPIC, Set.of(orderId), eventIds.size());
+        List<ConsumerRecord<String, byte[]>> states = awaitRecords(STATE_TOPIC, Set.of(orderId), eventIds.size());
+        long after = System.currentTimeMillis();
+
+        assertThat(events).extracting(r -> header(r, "id")).as("all three, in order").containsExactlyElementsOf(eventIds);
+        assertThat(states).extracting(r -> header(r, "id")).as("all three, in order").containsExactlyElementsOf(eventIds);
+        List<Long> dates = events.stream().map(r -> (Long) decoder.decode(r.value()).get("event_date")).toList();
+        assertThat(dates.subList(0, 2)).as("event_date as stored").containsExactly(micros(past), micros(ahead));
+        for (ConsumerRecord<String, byte[]> record : List.of(events.get(0), events.get(1), states.get(0), states.get(1))) {
+            assertThat(record.timestamp()).as("the change event's time").isBetween(before - 5_000, after);
+        }
+        var status = env.connect().status(connector);
+        assertThat(status.path("connector").path("state").asText()).isEqualTo("RUNNING");
+        assertThat(status.path("tasks")).isNotEmpty().allSatisfy(task -> assertThat(task.path("state").asText()).isEqualTo("RUNNING"));
+    }
+
+    private static long micros(java.time.Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    /**
      * A task restarted while its predecessor was still stopping registers the metrics that one held
      * once it is gone, at the next record: while waiting, the service writes one more event a second.
      */

@@ -188,6 +188,19 @@ class AvroEventRouterBadDataTest {
         deadLettered(publish(row.inserted()), row, "event", "holds a number out of any range");
     }
 
+    /** A json or text column may hold any exponent JSON allows: one that fits no int or decimal is bad data, found at once. */
+    @Test
+    void aNumberWithAHugeExponentIsBadDataNotATaskFailure() throws IOException {
+        for (String[] field : new String[][] {{"\"quantity\": 2", "\"quantity\": 1e999999999", "$.lines[0].quantity"},
+            {"\"total_amount\": 39.80", "\"total_amount\": 1e99999999", "$.total_amount"}}) {
+            var row = textPayloadOrder().with("event_data", ORDER_JSON.replace(field[0], field[1]));
+            assertThat((String) row.values.get("event_data")).contains(field[1]);
+            router();
+
+            deadLettered(publish(row.inserted()), row, "state", field[2]);
+        }
+    }
+
     @Test
     void aPreloadedAggregateWhoseSchemaIsMissingFailsTheTaskEvenWhenThePreloadWasDeferred() {
         registry.register(AvroEventRouterTest.EVENTS_SUBJECT, AvroEventRouterTest.orderEventSchema());
@@ -367,6 +380,59 @@ class AvroEventRouterBadDataTest {
         assertThat(publish(row.deleted())).isEmpty();
         assertThat(metric("ignored-total", "operation", "update")).isEqualTo(2.0);
         assertThat(metric("ignored-total", "operation", "delete")).isEqualTo(2.0);
+    }
+
+    /** Connect fails the task on a record timestamp before 1970, and would at the same row after every restart. */
+    @Test
+    void anEventDateBefore1970StaysInTheEnvelopeAndTheRecordsTakeTheChangeEventsTime() throws IOException {
+        var row = order().with("event_date", "1969-07-20T20:17:40Z");
+        router();
+
+        List<SourceRecord> out = publish(row.inserted());
+
+        assertThat(out).extracting(SourceRecord::topic).containsExactly(AvroEventRouterTest.EVENTS_TOPIC, STATE_TOPIC);
+        assertThat(out).extracting(SourceRecord::timestamp).containsExactly(OutboxChangeEvents.SOURCE_TS_MS, OutboxChangeEvents.SOURCE_TS_MS);
+        assertThat(decode(out.get(0), AvroEventRouterTest.orderEventSchema()).get("event_date"))
+                .isEqualTo(java.time.Instant.parse("1969-07-20T20:17:40Z").getEpochSecond() * 1_000_000L);
+        assertThat(metric("record-timestamps-replaced-total")).isEqualTo(1.0);
+        assertThat(metric("dead-letters-total", "aggregate", "order", "event_type", "ORDER_CREATED")).isZero();
+    }
+
+    @Test
+    void aDeadLetteredRowIsNotCountedAsHavingItsTimestampReplaced() throws IOException {
+        var row = order().with("event_date", "1969-07-20T20:17:40Z").with("event_type", "ORDER_EXPLODED");
+        router();
+
+        deadLettered(publish(row.inserted()), row, "event", "'ORDER_EXPLODED'");
+        assertThat(metric("record-timestamps-replaced-total")).isZero();
+    }
+
+    /** Brokers refuse records more than message.timestamp.after.max.ms (one hour since Kafka 4.0) ahead of their clock. */
+    @Test
+    void anEventDateOverHalfAnHourAheadStaysInTheEnvelopeAndTheRecordsTakeTheChangeEventsTime() throws IOException {
+        // local time east of UTC written into the column as if it were UTC
+        java.time.Instant ahead = java.time.Instant.now().plus(java.time.Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        var row = order().with("event_date", ahead.toString());
+        router();
+
+        List<SourceRecord> out = publish(row.inserted());
+
+        assertThat(out).extracting(SourceRecord::timestamp).containsExactly(OutboxChangeEvents.SOURCE_TS_MS, OutboxChangeEvents.SOURCE_TS_MS);
+        assertThat(decode(out.get(0), AvroEventRouterTest.orderEventSchema()).get("event_date"))
+                .isEqualTo(ahead.getEpochSecond() * 1_000_000L + ahead.getNano() / 1_000);
+        assertThat(metric("record-timestamps-replaced-total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void anEventDateAFewMinutesAheadIsStillTheRecordTimestamp() {
+        java.time.Instant ahead = java.time.Instant.now().plus(java.time.Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var row = order().with("event_date", ahead.toString());
+        router();
+
+        List<SourceRecord> out = publish(row.inserted());
+
+        assertThat(out).extracting(SourceRecord::timestamp).containsExactly(ahead.toEpochMilli(), ahead.toEpochMilli());
+        assertThat(metric("record-timestamps-replaced-total")).isZero();
     }
 
     @Test

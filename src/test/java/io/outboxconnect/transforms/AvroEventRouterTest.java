@@ -174,7 +174,8 @@ class AvroEventRouterTest {
         SourceRecord out = routerWithRegisteredOrderSchema().apply(row.inserted());
 
         assertThat(decode(out).get("event_date")).isEqualTo(expectedMicros);
-        assertThat(out.timestamp()).isEqualTo(Math.floorDiv(expectedMicros, 1000L));
+        // Kafka takes no record timestamp before 1970: those records carry the change event's time
+        assertThat(out.timestamp()).isEqualTo(expectedMicros < 0 ? OutboxChangeEvents.SOURCE_TS_MS : Math.floorDiv(expectedMicros, 1000L));
     }
 
     @Test

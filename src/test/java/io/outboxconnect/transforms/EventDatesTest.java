@@ -56,4 +56,16 @@ class EventDatesTest {
                     .hasMessageContaining("'event_date'");
         }
     }
+
+    @Test
+    void kafkaTakesRecordTimestampsFrom1970UpToHalfAnHourAheadOfTheWorker() {
+        long now = 1_800_000_000_000L;
+        assertThat(EventDates.isRecordTimestamp(0, now)).isTrue();
+        assertThat(EventDates.isRecordTimestamp(-1, now)).isFalse();
+        assertThat(EventDates.isRecordTimestamp(now, now)).isTrue();
+        assertThat(EventDates.isRecordTimestamp(now + 30 * 60_000, now)).isTrue();
+        assertThat(EventDates.isRecordTimestamp(now + 30 * 60_000 + 1, now)).isFalse();
+        assertThat(EventDates.isRecordTimestamp(Long.MAX_VALUE, now)).isFalse();
+        assertThat(EventDates.isRecordTimestamp(Long.MIN_VALUE, now)).isFalse();
+    }
 }
