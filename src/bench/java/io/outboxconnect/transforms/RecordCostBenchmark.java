@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -36,6 +37,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -64,7 +68,9 @@ import io.outboxconnect.sandbox.SchemaRegistry;
  * <li>{@code d_outboxConnectorEventAndState}: OutboxConnectorTask's fan-out (two copies of each
  *     row) through AvroEventRouter: the event envelope and the state record;</li>
  * <li>{@code e_payloadReadOnlyReference}: not a pipeline, a reference: the payload read once and
- *     checked, the least any path from the JSON to a typed record does.</li>
+ *     checked, the least any path from the JSON to a typed record does;</li>
+ * <li>{@code f_jacksonTokensReference}: a reference too: the payload streamed through Jackson's
+ *     parser, tokens only, which is what reading it costs with the usual Java JSON parser.</li>
  * </ol>
  *
  * <p>The inputs are the same change events for all four, built as the PostgresConnector emits them
@@ -368,12 +374,41 @@ public class RecordCostBenchmark {
     @OperationsPerInvocation(BATCH)
     public void e_payloadReadOnlyReference(ChangeEvents in, Reader reader, Blackhole sink) {
         for (SourceRecord change : in.batch()) {
-            String json = ((org.apache.kafka.connect.data.Struct) ((org.apache.kafka.connect.data.Struct) change.value()).get("after")).getString("event_data");
+            String json = payload(change);
             if (!reader.check.isOneObject(json)) {
                 throw new IllegalStateException("not one JSON object: " + change);
             }
             sink.consume(json);
         }
+    }
+
+    /** Jackson's streaming parser, for reference. */
+    @State(Scope.Thread)
+    public static class Tokens {
+        final JsonFactory json = new JsonFactory();
+    }
+
+    /**
+     * Not a pipeline but a reference: the payload of each change event read once by Jackson's streaming
+     * parser, token by token, nothing built (no tree, no strings asked for). What reading the payload
+     * costs with the JSON parser most Java code would use; compare with (e).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void f_jacksonTokensReference(ChangeEvents in, Tokens tokens, Blackhole sink) throws IOException {
+        for (SourceRecord change : in.batch()) {
+            String json = payload(change);
+            try (JsonParser parser = tokens.json.createParser(json)) {
+                JsonToken token;
+                while ((token = parser.nextToken()) != null) {
+                    sink.consume(token);
+                }
+            }
+        }
+    }
+
+    private static String payload(SourceRecord change) {
+        return ((Struct) ((Struct) change.value()).get("after")).getString("event_data");
     }
 
     /** A good row must take the measured path, not the dead-letter one. */
