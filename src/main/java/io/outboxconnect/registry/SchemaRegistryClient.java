@@ -346,9 +346,15 @@ public final class SchemaRegistryClient implements RegistryOperations {
             return new IncompatibleSchemaException(text + ". The schema is incompatible with the subject's earlier versions under its"
                     + " compatibility level; a breaking change needs a new topic version.", status, errorCode);
         }
-        if (status == 404) {
+        if (status == 404 && errorCode / 100 == 404) {
+            // the registry's own answer (40401 subject, 40402 version, 40403 schema), not a wrong path or a proxy's page:
+            // only that may make a row's schema "missing", which is bad data where a wrong URL is a fault
             boolean schemaMissing = errorCode == 40403 || path.startsWith("/schemas/");
             return schemaMissing ? new SchemaNotFoundException(text, status, errorCode) : new SubjectNotFoundException(text, status, errorCode);
+        }
+        if (status == 404) {
+            return new SchemaRegistryException(text + ". A 404 without the registry's error code: is the URL the registry's API root"
+                    + " (for Apicurio Registry, .../apis/ccompat/v7)?", status, errorCode);
         }
         return new SchemaRegistryException(text, status, errorCode);
     }

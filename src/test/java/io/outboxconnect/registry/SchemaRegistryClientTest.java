@@ -143,6 +143,22 @@ class SchemaRegistryClientTest {
         assertThatThrownBy(() -> client(url).lookup("orders-value", "\"string\"")).isInstanceOf(SchemaNotFoundException.class);
     }
 
+    /** A wrong path or a proxy answers 404 too: that is not a missing schema (which dead-letters rows) but a fault that fails the task. */
+    @Test
+    void aNotFoundWithoutTheRegistrysErrorCodeIsAFaultNotAMissingSchema() throws IOException {
+        script.add(new Answer(404, "<html><body>404 Not Found</body></html>"));
+        String url = serve();
+
+        assertThatThrownBy(() -> client(url).latest("orders-value")).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("HTTP 404").hasMessageContaining("API root");
+        script.clear();
+        script.add(new Answer(404, "{\"error_code\": 404, \"message\": \"HTTP 404 Not Found\"}"));
+        assertThatThrownBy(() -> client(url).lookup("orders-value", "\"string\"")).isExactlyInstanceOf(SchemaRegistryException.class);
+        script.clear();
+        script.add(new Answer(404, "{\"error_code\": 40402, \"message\": \"Version not found\"}"));
+        assertThatThrownBy(() -> client(url).version("orders-value", 7)).isInstanceOf(SubjectNotFoundException.class);
+    }
+
     @Test
     void basicAuthIsSent() throws IOException {
         script.add(new Answer(200, "{\"compatibility\": \"BACKWARD\"}"));
