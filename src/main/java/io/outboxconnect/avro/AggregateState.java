@@ -543,10 +543,10 @@ public final class AggregateState {
         }
         if (node.isNumber() && isWhole(node.decimalValue())) {
             BigDecimal value = node.decimalValue();
-            if (integerDigits(value) > 19) {
+            long digits = integerDigits(value);
+            if (digits > 19) {
                 // no int or long has more; 1e999999999 would take a billion-digit BigInteger to find that out
-                throw new AggregateMappingException(path.toString(), converter.type(), "found a number out of its range (" + integerDigits(value)
-                        + " digits)");
+                throw new AggregateMappingException(path.toString(), converter.type(), "found a number out of its range (" + digits + " digits)");
             }
             return value.toBigIntegerExact();
         }

@@ -599,7 +599,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (micros != null) {
             return micros;
         }
-        Long tsMs = changeSchema.tsMs() == null ? null : (Long) change.get(changeSchema.tsMs());
+        Long tsMs = tsMs(change, changeSchema);
         if (tsMs == null) {
             throw new DataException("no event date: column '" + eventDateColumn + "' is absent or null and the change event has no ts_ms");
         }
@@ -623,6 +623,11 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                     + " such rows; they are not logged again)", row.eventId, EventDates.describe(row.eventDate), eventDateColumn,
                     millis < 0 ? "before 1970" : "more than " + EventDates.MAX_AHEAD_MS / 60_000 + " minutes ahead of this worker's clock");
         }
+        return tsMs(change, changeSchema);
+    }
+
+    /** The change event's ts_ms, when it has one. */
+    private static Long tsMs(Struct change, OutboxSchema changeSchema) {
         return changeSchema.tsMs() == null ? null : (Long) change.get(changeSchema.tsMs());
     }
 
