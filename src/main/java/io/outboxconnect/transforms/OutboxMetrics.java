@@ -121,23 +121,23 @@ final class OutboxMetrics {
     }
 
     void ignored(String operation) {
-        PluginMetrics metrics = this.metrics;
-        if (metrics == null) {
-            return;
-        }
-        record(sensor("ignored|" + operation, metrics, () -> new Stat[] {
-            new Stat("ignored-total", "Outbox changes ignored: updates and deletes of outbox rows.", tags("operation", operation), new CumulativeCount())}), 1);
+        total("ignored|" + operation, () -> new Stat("ignored-total", "Outbox changes ignored: updates and deletes of outbox rows.",
+                tags("operation", operation), new CumulativeCount()));
     }
 
     void recordTimestampReplaced() {
+        total(TIMESTAMPS_REPLACED, () -> new Stat("record-timestamps-replaced-total", "Rows whose event date Kafka does not take as a record"
+                + " timestamp (before 1970, or more than " + EventDates.MAX_AHEAD_MS / 60_000 + " minutes ahead): their records carry the change"
+                + " event's ts_ms instead.", tags(), new CumulativeCount()));
+    }
+
+    /** Adds one to a count of its own sensor (no rate beside it), registered on first use. */
+    private void total(String key, java.util.function.Supplier<Stat> stat) {
         PluginMetrics metrics = this.metrics;
         if (metrics == null) {
             return;
         }
-        record(sensor(TIMESTAMPS_REPLACED, metrics, () -> new Stat[] {
-            new Stat("record-timestamps-replaced-total", "Rows whose event date Kafka does not take as a record timestamp (before 1970, or more than "
-                    + EventDates.MAX_AHEAD_MS / 60_000 + " minutes ahead): their records carry the change event's ts_ms instead.", tags(),
-                    new CumulativeCount())}), 1);
+        record(sensor(key, metrics, () -> new Stat[] {stat.get()}), 1);
     }
 
     void serializationNanos(long nanos) {
