@@ -89,6 +89,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
     private DataErrorPolicy policy;
     private String deadLetterTopic;
     private int payloadMaxBytes;
+    private int deadLetterMaxBytes;
     private String invalidOperationBehavior;
     private final OutboxMetrics metrics = new OutboxMetrics();
     private final JsonObjectCheck objectCheck = new JsonObjectCheck();
@@ -133,6 +134,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         policy = config.dataErrorPolicy();
         deadLetterTopic = names.deadLetterTopic(config.getString(AvroEventRouterConfig.ERRORS_DLQ_TOPIC_FORMAT));
         payloadMaxBytes = config.getInt(AvroEventRouterConfig.PAYLOAD_MAX_BYTES);
+        deadLetterMaxBytes = config.getInt(AvroEventRouterConfig.ERRORS_DLQ_MAX_BYTES);
         invalidOperationBehavior = String.valueOf(config.values().get(EventRouterConfigDefinition.OPERATION_INVALID_BEHAVIOR.name())).toLowerCase(java.util.Locale.ROOT);
         AggregateState.UnknownFields unknownFields = AggregateState.UnknownFields.valueOf(
                 config.getString(AvroEventRouterConfig.STATE_UNKNOWN_FIELDS).toUpperCase(java.util.Locale.ROOT));
@@ -425,6 +427,8 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         if (stream != rowStreams.get(0)) {
             return null; // the row's first copy reported it; a bad row is published on no stream
         }
+        Struct after = row.change.getStruct(Envelope.FieldName.AFTER);
+        DeadLetters.Value value = policy == DataErrorPolicy.DLQ ? deadLetterValue(row, after) : null;
         metrics.deadLetter(row.aggregate, row.eventType);
         switch (policy) {
             case FAIL:
@@ -433,16 +437,32 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
                 LOGGER.warn("{}; skipped, not published ({}=log)", row.reason, AvroEventRouterConfig.ERRORS_DATA_POLICY);
                 return null;
             default:
-                LOGGER.warn("{}; sent to the dead-letter topic {}", row.reason, deadLetterTopic);
-                Struct after = row.change.getStruct(Envelope.FieldName.AFTER);
+                LOGGER.warn("{}; sent to the dead-letter topic {}{}", row.reason, deadLetterTopic, value.gzipped()
+                        ? " gzipped (" + value.jsonBytes() + " bytes of JSON, over " + AvroEventRouterConfig.ERRORS_DLQ_MAX_BYTES + ")" : "");
                 Struct source = sourceOf(record);
                 DeadLetters.Failure failure = new DeadLetters.Failure(row.reason, row.failure, tableOf(source), lsnOf(source), row.eventId,
                         row.eventType, row.aggregate, row.failedStream);
                 Object key = after.schema().field(aggregateIdColumn) == null ? null : after.get(aggregateIdColumn);
                 String keyText = key == null || key.toString().isEmpty() ? null : key.toString();
                 return record.newRecord(deadLetterTopic, null, Schema.OPTIONAL_STRING_SCHEMA, keyText,
-                        Schema.BYTES_SCHEMA, DeadLetters.rowJson(after), record.timestamp(), DeadLetters.headers(failure));
+                        Schema.BYTES_SCHEMA, value.bytes(), record.timestamp(), DeadLetters.headers(failure, value));
         }
+    }
+
+    /**
+     * The row as a dead letter's value, gzipped when it is over the limit. One still over it fails the
+     * task before anything of the row is sent: the producer would refuse it, and skipping it would lose it.
+     */
+    private DeadLetters.Value deadLetterValue(Row row, Struct after) {
+        DeadLetters.Value value = DeadLetters.value(after, deadLetterMaxBytes);
+        if (value.bytes().length > deadLetterMaxBytes) {
+            throw new ConnectException(row.reason + "; its dead letter is " + value.jsonBytes() + " bytes of JSON, "
+                    + value.bytes().length + " gzipped, over " + AvroEventRouterConfig.ERRORS_DLQ_MAX_BYTES + "=" + deadLetterMaxBytes
+                    + ", so the task stops at this row, before anything of it is sent. To let it through to " + deadLetterTopic
+                    + ", raise " + AvroEventRouterConfig.ERRORS_DLQ_MAX_BYTES + " with producer.override.max.request.size on the connector"
+                    + " and max.message.bytes on the topic (and the broker's message.max.bytes if it is lower), then restart the task.");
+        }
+        return value;
     }
 
     /** An UPDATE of an outbox row is not an event; EventRouter would log the whole record, payload included. */

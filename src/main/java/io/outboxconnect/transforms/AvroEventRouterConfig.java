@@ -43,6 +43,7 @@ public final class AvroEventRouterConfig extends AbstractConfig {
 
     public static final String ERRORS_DATA_POLICY = "errors.data.policy";
     public static final String ERRORS_DLQ_TOPIC_FORMAT = "errors.dlq.topic.format";
+    public static final String ERRORS_DLQ_MAX_BYTES = "errors.dlq.max.bytes";
 
     public static final String STREAM_DEFAULT = "stream.default";
     public static final String STATE_DELETE_EVENT_TYPES = "state.delete.event.types";
@@ -126,8 +127,8 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 GROUP_TABLE, ++order, Width.MEDIUM, "Aggregate type column");
         def.define(PAYLOAD_MAX_BYTES, Type.INT, 512 * 1024, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                 "The largest payload (UTF-8 bytes) the plugin publishes; a larger one is bad data. The default keeps the event and the state"
-                        + " under the producer's default max.request.size (1 MiB). A row over it goes to the dead-letter topic whole, so a payload"
-                        + " near 1 MiB or over makes a dead letter the producer refuses (README, Known limits).",
+                        + " under the producer's default max.request.size (1 MiB). A row over it goes to the dead-letter topic whole (gzipped when"
+                        + " over " + ERRORS_DLQ_MAX_BYTES + ").",
                 GROUP_TABLE, ++order, Width.SHORT, "Maximum payload size");
         for (String inherited : INHERITED) {
             def.define(eventRouter.configKeys().get(inherited));
@@ -183,6 +184,13 @@ public final class AvroEventRouterConfig extends AbstractConfig {
                 "The dead-letter topic, with the placeholders {env}, {domain}, {cluster}, {version} and {company} (not {aggregate}: a bad row"
                         + " may not name one). Create it with cleanup.policy=delete: a bad row may have no key.",
                 GROUP_ERRORS, ++order, Width.LONG, "Dead-letter topic format");
+        def.define(ERRORS_DLQ_MAX_BYTES, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                "The largest dead-letter value (bytes) the plugin sends. A row whose JSON is larger is sent gzipped, with the header"
+                        + " outbox.dlq.content.encoding=gzip; one still larger fails the task, naming the row, before anything is sent (the row is"
+                        + " read again after a restart: nothing is lost). The default leaves room for the key and headers under the producer's"
+                        + " default max.request.size (1 MiB); raise it only with producer.override.max.request.size on the connector and"
+                        + " max.message.bytes on the dead-letter topic.",
+                GROUP_ERRORS, ++order, Width.SHORT, "Dead-letter size limit");
 
         order = 0;
         def.define(SCHEMAS_AUTO_REGISTER, Type.BOOLEAN, false, Importance.MEDIUM,

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -24,7 +25,8 @@ import io.outboxconnect.avro.AggregateMappingException;
 /**
  * The dead-letter record of an outbox row: the whole row as a JSON object (every column, under its
  * own name, nothing dropped: JSON columns as their original text, bytes as base64, decimals exact,
- * Connect timestamps as ISO-8601), readable without the registry, with the reason in headers.
+ * Connect timestamps as ISO-8601), readable without the registry, with the reason in headers;
+ * gzipped, and marked so in a header, when it is over {@code errors.dlq.max.bytes}.
  */
 public final class DeadLetters {
 
@@ -39,6 +41,9 @@ public final class DeadLetters {
     public static final String EVENT_TYPE = HEADER_PREFIX + "event.type";
     public static final String AGGREGATE_TYPE = HEADER_PREFIX + "aggregate.type";
     public static final String STREAM = HEADER_PREFIX + "stream";
+    /** Present, as {@value #GZIP}, on a dead letter whose JSON was over {@code errors.dlq.max.bytes}. */
+    public static final String CONTENT_ENCODING = HEADER_PREFIX + "content.encoding";
+    public static final String GZIP = "gzip";
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -50,7 +55,35 @@ public final class DeadLetters {
                    OutboxStream stream) {
     }
 
-    static Headers headers(Failure failure) {
+    /** A dead letter's value: the row's JSON, gzipped when {@code gzipped}; {@code jsonBytes} is its size before. */
+    record Value(byte[] bytes, boolean gzipped, int jsonBytes) {
+    }
+
+    /** The row as a dead letter's value: its UTF-8 JSON, or that gzipped when it is over {@code maxBytes}. */
+    static Value value(Struct row, int maxBytes) {
+        byte[] json = rowJson(row);
+        if (json.length <= maxBytes) {
+            return new Value(json, false, json.length);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(json.length, maxBytes) / 4 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
+            gzip.write(json);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Value(out.toByteArray(), true, json.length);
+    }
+
+    static Headers headers(Failure failure, Value value) {
+        Headers headers = headers(failure);
+        if (value.gzipped()) {
+            headers.addString(CONTENT_ENCODING, GZIP);
+        }
+        return headers;
+    }
+
+    private static Headers headers(Failure failure) {
         Headers headers = new ConnectHeaders();
         headers.addString(REASON, failure.reason());
         headers.addString(EXCEPTION, failure.cause().getClass().getName());
@@ -74,7 +107,7 @@ public final class DeadLetters {
     }
 
     /** The row as UTF-8 JSON. */
-    static byte[] rowJson(Struct row) {
+    private static byte[] rowJson(Struct row) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             write(json, row);

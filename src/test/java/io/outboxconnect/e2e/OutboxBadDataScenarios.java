@@ -2,6 +2,7 @@ package io.outboxconnect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +47,9 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
     /** Stands for personal data in the bad rows and in an updated row: it must appear in no log line of the worker. */
     private static final String PERSONAL = "personal-" + UUID.randomUUID();
 
+    /** A payload whose dead letter is over errors.dlq.max.bytes (and the producer's max.request.size) as JSON: it is sent gzipped. */
+    private static final String GZIPPED_KIND = "dead letter over errors.dlq.max.bytes";
+
     private static List<BadRow> catalogue(String orderId) {
         String good = OrderService.aggregateJson(orderId, "PLACED", new java.math.BigDecimal("20.90"), 0)
                 .replace("\"customer_id\": \"c-1\"", "\"customer_id\": \"" + PERSONAL + "\"");
@@ -65,7 +70,9 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
                 new BadRow("empty aggregate id", "order", "", "ORDER_UPDATED", good),
                 new BadRow("empty aggregate type", "", orderId, "ORDER_UPDATED", good),
                 new BadRow("payload over payload.max.bytes", "order", orderId, "ORDER_UPDATED",
-                        good.replace("\"note\": \"revision 0\"", "\"note\": \"" + "x".repeat(600 * 1024) + "\"")));
+                        good.replace("\"note\": \"revision 0\"", "\"note\": \"" + "x".repeat(600 * 1024) + "\"")),
+                new BadRow(GZIPPED_KIND, "order", orderId, "ORDER_UPDATED",
+                        good.replace("\"note\": \"revision 0\"", "\"note\": \"" + "y".repeat(1_200 * 1024) + "\"")));
     }
 
     private static String insert(Connection c, BadRow row) throws SQLException {
@@ -165,7 +172,17 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
                 BadRow row = entry.getValue();
                 assertThat(letters).as("%s: one dead letter", row.kind()).hasSize(1);
                 ConsumerRecord<String, byte[]> letter = letters.get(0);
-                JsonNode original = JSON.readTree(letter.value());
+                assertThat(header(letter, "outbox.dlq.content.encoding")).as("%s: gzipped only when over the limit", row.kind())
+                        .isEqualTo(row.kind().equals(GZIPPED_KIND) ? "gzip" : null);
+                byte[] value = letter.value();
+                if (header(letter, "outbox.dlq.content.encoding") != null) {
+                    assertThat(value.length).as("%s: gzipped under the producer's max.request.size", row.kind()).isLessThan(1_000_000);
+                    try (var gzip = new GZIPInputStream(new ByteArrayInputStream(value))) {
+                        value = gzip.readAllBytes();
+                    }
+                    assertThat(value.length).as("%s: over the limit as JSON", row.kind()).isGreaterThan(1_200 * 1024);
+                }
+                JsonNode original = JSON.readTree(value);
                 assertThat(original.path("event_id").asText()).isEqualTo(entry.getKey());
                 assertThat(original.path("aggregate_type").asText()).isEqualTo(row.aggregateType());
                 assertThat(original.path("event_type").asText()).isEqualTo(row.eventType());

@@ -3,6 +3,7 @@ package io.outboxconnect.transforms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -21,6 +24,7 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -132,7 +136,13 @@ class AvroEventRouterBadDataTest {
         assertThat(dead.topic()).isEqualTo(DLQ_TOPIC);
         Object aggregateId = row.values.get("aggregate_id");
         assertThat(dead.key()).as("keyed by aggregate id, when there is one").isEqualTo(aggregateId == null || aggregateId.toString().isEmpty() ? null : aggregateId);
-        Map<?, ?> value = JSON.readValue((byte[]) dead.value(), Map.class);
+        byte[] bytes = (byte[]) dead.value();
+        if (DeadLetters.GZIP.equals(header(dead, DeadLetters.CONTENT_ENCODING))) {
+            try (var gzip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                bytes = gzip.readAllBytes();
+            }
+        }
+        Map<?, ?> value = JSON.readValue(bytes, Map.class);
         Map<String, Object> expected = new LinkedHashMap<>(row.values);
         assertThat(value).as("the dead letter holds every column of the row, unchanged").isEqualTo(expected);
         assertThat(header(dead, DeadLetters.REASON)).contains(row.eventId()).contains(reason).doesNotContain(SECRET);
@@ -369,6 +379,51 @@ class AvroEventRouterBadDataTest {
         router("payload.max.bytes", 100);
 
         deadLettered(publish(row.inserted()), row, "event", "over payload.max.bytes=100");
+    }
+
+    @Test
+    void aDeadLetterOverItsLimitIsSentGzippedWholeAndOneAtItsLimitAsItIs() throws IOException {
+        var row = order().with("event_data", ORDER_JSON.replace("{\"order_id\"", "{\"padding\": \"" + "x".repeat(5_000) + "\", \"order_id\""));
+        router("payload.max.bytes", 100);
+        SourceRecord plain = deadLettered(publish(row.inserted()), row, "event", "over payload.max.bytes=100");
+        int jsonBytes = ((byte[]) plain.value()).length;
+        assertThat(jsonBytes).isGreaterThan(5_000);
+        assertThat(header(plain, DeadLetters.CONTENT_ENCODING)).isNull();
+
+        router("payload.max.bytes", 100, "errors.dlq.max.bytes", jsonBytes);
+        SourceRecord atTheLimit = deadLettered(publish(row.inserted()), row, "event", "over payload.max.bytes=100");
+        assertThat(header(atTheLimit, DeadLetters.CONTENT_ENCODING)).as("a dead letter at its limit is plain JSON").isNull();
+        assertThat((byte[]) atTheLimit.value()).isEqualTo(plain.value());
+
+        router("payload.max.bytes", 100, "errors.dlq.max.bytes", jsonBytes - 1);
+        SourceRecord over = deadLettered(publish(row.inserted()), row, "event", "over payload.max.bytes=100");
+        assertThat(header(over, DeadLetters.CONTENT_ENCODING)).isEqualTo("gzip");
+        assertThat(((byte[]) over.value()).length).as("gzipped").isLessThan(1_000);
+        assertThat(metric("dead-letters-total", "aggregate", "order", "event_type", "ORDER_CREATED")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDeadLetterOverItsLimitEvenGzippedFailsTheTaskNamingTheRowAndSendsNothing() {
+        StringBuilder noise = new StringBuilder();
+        Random random = new Random(7);
+        for (int i = 0; i < 4_000; i++) {
+            noise.append((char) ('a' + random.nextInt(26)));
+        }
+        var row = order().with("event_data", ORDER_JSON.replace("{\"order_id\"", "{\"padding\": \"" + noise + "\", \"order_id\""));
+        router("payload.max.bytes", 100, "errors.dlq.max.bytes", 2_000);
+
+        assertThatThrownBy(() -> publish(row.inserted()))
+                .isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(DataException.class)
+                .hasMessageContaining(row.eventId())
+                .hasMessageContaining("public.commerce_order_outbox")
+                .hasMessageContaining("over payload.max.bytes=100")
+                .hasMessageContaining("errors.dlq.max.bytes=2000")
+                .hasMessageContaining("producer.override.max.request.size")
+                .hasMessageContaining(DLQ_TOPIC)
+                .hasMessageMatching("(?s).* is \\d+ bytes of JSON, \\d+ gzipped, .*")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET).doesNotContain(noise.substring(0, 20)));
+        assertThat(metric("dead-letters-total", "aggregate", "order", "event_type", "ORDER_CREATED")).as("nothing was sent").isZero();
     }
 
     @Test
