@@ -111,6 +111,28 @@ public record AggregateSpec(
         return OutboxNames.signalTable(outboxTable());
     }
 
+    public String aggregateIdIndex() {
+        return outboxTable() + "_aggregate_id_idx";
+    }
+
+    public String eventDateIndex() {
+        return outboxTable() + "_event_date_idx";
+    }
+
+    /** The PostgreSQL names the migration and the connector use, by what they name. */
+    public java.util.Map<String, String> postgresNames() {
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("outbox table", outboxTable());
+        names.put("aggregate id index", aggregateIdIndex());
+        names.put("event date index", eventDateIndex());
+        if (cleanup == Cleanup.RETAIN) {
+            names.put("signalling table", signalTable());
+        }
+        names.put("replication slot", replicationSlot());
+        names.put("publication", publication());
+        return names;
+    }
+
     public String eventTopic() {
         return names().eventTopic(aggregate);
     }

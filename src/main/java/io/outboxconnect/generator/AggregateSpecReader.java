@@ -41,6 +41,19 @@ public final class AggregateSpecReader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9_]*");
+    /** NAMEDATALEN - 1: the longest identifier PostgreSQL keeps whole. */
+    static final int POSTGRES_NAME_MAX = 63;
+    /**
+     * PostgreSQL's reserved key words, those that cannot name a schema or a role unquoted
+     * ({@code pg_get_keywords()} categories R and T of PostgreSQL 15, and 16's system_user).
+     */
+    private static final Set<String> POSTGRES_RESERVED = Set.of(("all analyse analyze and any array as asc asymmetric authorization binary both"
+            + " case cast check collate collation column concurrently constraint create cross current_catalog current_date current_role"
+            + " current_schema current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch"
+            + " for foreign freeze from full grant group having ilike in initially inner intersect into is isnull join lateral leading left"
+            + " like limit localtime localtimestamp natural not notnull null offset on only or order outer overlaps placing primary"
+            + " references returning right select session_user similar some symmetric system_user table tablesample then to trailing true"
+            + " union unique user using variadic verbose when where window with").split(" "));
     private static final Pattern SCREAMING = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern PASCAL = Pattern.compile("[A-Z][A-Za-z0-9]*");
     private static final Pattern DECIMAL = Pattern.compile("decimal\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
@@ -138,6 +151,18 @@ public final class AggregateSpecReader {
         if (database.schema() != null && !SNAKE.matcher(database.schema()).matches()) {
             problems.add("database.schema: '" + database.schema() + "' is not a snake_case identifier");
         }
+        else {
+            postgresName("database.schema", database.schema());
+        }
+        if (database.user() != null && !SNAKE.matcher(database.user()).matches()) {
+            problems.add("database.user: '" + database.user() + "' is not a snake_case identifier (the migration's role statements use it unquoted)");
+        }
+        else if (database.user() != null && (database.user().equals("public") || database.user().equals("none") || database.user().startsWith("pg_"))) {
+            problems.add("database.user: '" + database.user() + "' is a name PostgreSQL reserves for roles");
+        }
+        else {
+            postgresName("database.user", database.user());
+        }
 
         JsonNode sr = root.path("schema_registry");
         unknownKeys(sr, Set.of("url", "basic_auth_user_info"), "schema_registry.");
@@ -168,8 +193,28 @@ public final class AggregateSpecReader {
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(source, problems);
         }
-        return new AggregateSpec(company, domain, aggregate, env, cluster, version, partitions, eventTypes, fields, layout, cleanup,
+        AggregateSpec spec = new AggregateSpec(company, domain, aggregate, env, cluster, version, partitions, eventTypes, fields, layout, cleanup,
                 retentionDays, database, registry, topics, monitoring);
+        spec.postgresNames().forEach((what, name) -> postgresName("the " + what + " (from domain and aggregate)", name));
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(source, problems);
+        }
+        return spec;
+    }
+
+    /**
+     * A name the migration writes unquoted: not a PostgreSQL reserved key word, and at most 63 bytes
+     * (PostgreSQL silently shortens a longer one, while the connector's config keeps it whole).
+     */
+    private void postgresName(String what, String name) {
+        if (name.length() > POSTGRES_NAME_MAX) {
+            problems.add(what + ": '" + name + "' is " + name.length() + " characters, over PostgreSQL's " + POSTGRES_NAME_MAX
+                    + " (PostgreSQL would shorten it silently, while the migration and the connector's config name it whole): choose a shorter"
+                    + " domain or aggregate name");
+        }
+        else if (POSTGRES_RESERVED.contains(name)) {
+            problems.add(what + ": '" + name + "' is a PostgreSQL reserved key word");
+        }
     }
 
     private List<String> eventTypes(JsonNode node, String aggregate) {

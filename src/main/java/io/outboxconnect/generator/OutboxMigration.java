@@ -61,9 +61,9 @@ public final class OutboxMigration {
                 .append("COMMENT ON COLUMN ").append(table).append(".event_data IS 'The complete aggregate as JSON';\n\n");
 
         sql.append("-- Operational look-ups (\"did we emit an event for ").append(spec.aggregate()).append(" X?\"); replays filtered by id.\n")
-                .append("CREATE INDEX ").append(ifNotExists).append(spec.outboxTable()).append("_aggregate_id_idx ON ").append(table).append(" (aggregate_id);\n")
+                .append("CREATE INDEX ").append(ifNotExists).append(spec.aggregateIdIndex()).append(" ON ").append(table).append(" (aggregate_id);\n")
                 .append("-- Monitoring (how many rows, how old is the oldest) and ").append(retain ? "the purge" : "replays filtered by time").append(".\n")
-                .append("CREATE INDEX ").append(ifNotExists).append(spec.outboxTable()).append("_event_date_idx ON ").append(table).append(" (event_date);\n\n");
+                .append("CREATE INDEX ").append(ifNotExists).append(spec.eventDateIndex()).append(" ON ").append(table).append(" (event_date);\n\n");
 
         String publicationTables = table + (retain ? ", " + signalTable : "");
         if (retain) {

@@ -57,11 +57,10 @@ public final class StrimziManifests {
                 + "    config.providers.file.class: org.apache.kafka.common.config.provider.FileConfigProvider\n"
                 + "  externalConfiguration:\n"
                 + "    env:\n"
-                + "      - name: " + envName(spec.database().password()) + "\n"
-                + "        valueFrom:\n"
-                + "          secretKeyRef:\n"
-                + "            name: " + spec.fileStem() + "-outbox-db\n"
-                + "            key: password\n"
+                + envEntry(spec.database().password(), "OUTBOX_DB_PASSWORD", "the password", spec, "db", "password")
+                + (spec.registry().basicAuthUserInfo() == null ? ""
+                        : envEntry(spec.registry().basicAuthUserInfo(), "OUTBOX_REGISTRY_USER_INFO", "the registry credentials", spec, "registry",
+                                "user-info"))
                 + "  build:\n"
                 + "    output:\n"
                 + "      type: docker\n"
@@ -74,11 +73,17 @@ public final class StrimziManifests {
                 + "            sha512sum: <sha512 of the bundle>\n";
     }
 
-    /** {@code ${env:NAME}} gives NAME; a file reference needs a mounted secret instead, named here for the user. */
-    private static String envName(String reference) {
-        if (reference != null && reference.startsWith("${env:")) {
-            return reference.substring(6, reference.length() - 1);
-        }
-        return "OUTBOX_DB_PASSWORD  # the password is a ${file:...} reference: mount its file instead";
+    /**
+     * The env entry that resolves a connector config's {@code ${env:NAME}} reference from a Secret; a
+     * {@code ${file:...}} reference needs a mounted secret instead, named here for the user.
+     */
+    private static String envEntry(String reference, String defaultName, String what, AggregateSpec spec, String secret, String key) {
+        String name = reference != null && reference.startsWith("${env:") ? reference.substring(6, reference.length() - 1)
+                : defaultName + "  # " + what + " is a ${file:...} reference: mount its file instead";
+        return "      - name: " + name + "\n"
+                + "        valueFrom:\n"
+                + "          secretKeyRef:\n"
+                + "            name: " + spec.fileStem().replace('_', '-') + "-outbox-" + secret + "\n"
+                + "            key: " + key + "\n";
     }
 }

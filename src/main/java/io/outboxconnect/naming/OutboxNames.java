@@ -118,9 +118,9 @@ public final class OutboxNames {
         return domain + "_" + requireIdentifier("aggregate", aggregate) + "_outbox";
     }
 
-    /** {@code {domain}-{aggregate}-outbox-connector}. */
+    /** {@code {domain}-{aggregate}-outbox-connector}, with '-' for '_': also a Kubernetes name (a Strimzi KafkaConnector's). */
     public String connectorName(String aggregate) {
-        return domain + "-" + requireIdentifier("aggregate", aggregate).replace('_', '-') + "-outbox-connector";
+        return domain.replace('_', '-') + "-" + requireIdentifier("aggregate", aggregate).replace('_', '-') + "-outbox-connector";
     }
 
     /** {@code {domain}_{aggregate}_slot}: a PostgreSQL replication slot name. */

@@ -114,6 +114,46 @@ class AggregateSpecReaderTest {
     }
 
     @Test
+    void namesPostgresWouldShortenAreRejected() throws Exception {
+        // 32 + 1 + 20 + 7 = 60 for the table, which fits; its indexes, its signalling table and the publication do not
+        String problems = problemsOf(MINIMAL.replace("domain: commerce", "domain: customer_relationship_management")
+                .replace("aggregate: order", "aggregate: subscription_renewal")
+                .replace("database: {", "outbox: {cleanup: retain}\ndatabase: {"));
+        assertThat(problems)
+                .contains("the aggregate id index (from domain and aggregate): 'customer_relationship_management_subscription_renewal_outbox_aggregate_id_idx'"
+                        + " is 77 characters, over PostgreSQL's 63")
+                .contains("the event date index (from domain and aggregate): 'customer_relationship_management_subscription_renewal_outbox_event_date_idx' is 75")
+                .contains("the signalling table (from domain and aggregate): 'customer_relationship_management_subscription_renewal_outbox_signal' is 67")
+                .contains("the publication (from domain and aggregate): 'customer_relationship_management_subscription_renewal_publication' is 65")
+                .doesNotContain("the outbox table").doesNotContain("the replication slot");
+        // the longest names that fit: the aggregate id index at 63
+        String fits = "a".repeat(63 - "_b_outbox_aggregate_id_idx".length());
+        AggregateSpec spec = parse(MINIMAL.replace("domain: commerce", "domain: " + fits).replace("aggregate: order", "aggregate: b"));
+        assertThat(spec.postgresNames().values()).allSatisfy(name -> assertThat(name.length()).isLessThanOrEqualTo(63))
+                .contains(spec.outboxTable(), spec.replicationSlot(), spec.publication());
+        assertThat(spec.aggregateIdIndex()).hasSize(63);
+        assertThat(OutboxMigration.sql(spec)).contains("CREATE INDEX " + spec.aggregateIdIndex() + " ON ").contains("CREATE INDEX " + spec.eventDateIndex() + " ON ");
+        assertThat(problemsOf(MINIMAL.replace("domain: commerce", "domain: " + fits + "a").replace("aggregate: order", "aggregate: b")))
+                .contains("is 64 characters, over PostgreSQL's 63");
+    }
+
+    @Test
+    void theSchemaAndTheRoleMustBePlainPostgresNames() {
+        assertThat(problemsOf(MINIMAL.replace("dbname: shop", "dbname: shop, schema: user")))
+                .contains("database.schema: 'user' is a PostgreSQL reserved key word");
+        assertThat(problemsOf(MINIMAL.replace("dbname: shop", "dbname: shop, user: left")))
+                .contains("database.user: 'left' is a PostgreSQL reserved key word");
+        assertThat(problemsOf(MINIMAL.replace("dbname: shop", "dbname: shop, user: \"x\\nDROP TABLE important; --\"")))
+                .contains("database.user: 'x\nDROP TABLE important; --' is not a snake_case identifier");
+        assertThat(problemsOf(MINIMAL.replace("dbname: shop", "dbname: shop, user: outbox-connector")))
+                .contains("database.user: 'outbox-connector' is not a snake_case identifier");
+        assertThat(problemsOf(MINIMAL.replace("dbname: shop", "dbname: shop, user: pg_monitor")))
+                .contains("database.user: 'pg_monitor' is a name PostgreSQL reserves for roles");
+        assertThat(problemsOf(MINIMAL.replace("dbname: shop", "dbname: shop, user: public")))
+                .contains("database.user: 'public' is a name PostgreSQL reserves for roles");
+    }
+
+    @Test
     void aLiteralPasswordIsRejected() {
         assertThat(problemsOf(MINIMAL.replace("\"${env:DB_PASSWORD}\"", "hunter2")))
                 .contains("database.password: must be a ConfigProvider reference");

@@ -31,6 +31,7 @@ class ArtifactGeneratorTest {
     static final Path SHIPMENT_SPEC = Path.of("src/test/resources/specs/logistics-shipment.yaml");
     static final Path SHIPMENT_GOLDEN = Path.of("src/test/resources/golden/logistics-shipment");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     @TempDir
     Path out;
@@ -66,6 +67,29 @@ class ArtifactGeneratorTest {
             }
             assertThat(Files.readString(out.resolve(file))).as(file + " differs from its golden file (-Dgolden.update=true rewrites them)")
                     .isEqualTo(Files.readString(golden));
+        }
+    }
+
+    /** Kubernetes object names are RFC 1123 subdomains: lower-case letters, digits, '-' and '.', no '_'. */
+    private static final java.util.regex.Pattern KUBERNETES_NAME = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    @Test
+    void theStrimziManifestsNameKubernetesObjectsValidlyAndResolveEveryCredentialReference() throws Exception {
+        String yaml = Files.readString(EXAMPLE_SPEC).replace("domain: commerce", "domain: order_management")
+                .replace("  # basic_auth_user_info: ${file:/etc/outbox/registry.properties:user.info}",
+                        "  basic_auth_user_info: ${env:OUTBOX_REGISTRY_USER_INFO}");
+        for (String layout : new String[] {"per_aggregate", "shared"}) {
+            AggregateSpec spec = AggregateSpecReader.parse(yaml.replace("table: per_aggregate", "table: " + layout), "test.yaml");
+            ConnectorConfig connector = ConnectorConfig.of(spec);
+            JsonNode kafkaConnector = YAML.readTree(StrimziManifests.kafkaConnector(spec, connector));
+            JsonNode kafkaConnect = YAML.readTree(StrimziManifests.kafkaConnectBuild(spec));
+            assertThat(kafkaConnector.path("metadata").path("name").asText()).as(layout).matches(KUBERNETES_NAME)
+                    .isEqualTo(connector.name()).startsWith("order-management-");
+            JsonNode env = kafkaConnect.path("spec").path("externalConfiguration").path("env");
+            assertThat(env.findValuesAsText("name")).as("every ${env:...} the connector config references is set on the worker")
+                    .contains("OUTBOX_DB_PASSWORD", "OUTBOX_REGISTRY_USER_INFO");
+            assertThat(connector.config()).containsEntry("transforms.outbox.schema.registry.basic.auth.user.info", "${env:OUTBOX_REGISTRY_USER_INFO}");
+            env.forEach(variable -> assertThat(variable.path("valueFrom").path("secretKeyRef").path("name").asText()).matches(KUBERNETES_NAME));
         }
     }
 
