@@ -528,9 +528,12 @@ public final class AggregateState {
         }
     }
 
-    /** Digits before the decimal point of a non-zero number (0.05 has -1); 1 for zero, whatever its exponent. */
+    /**
+     * Digits before the decimal point of a non-zero number (0.05 has -1); 0 for zero, whatever its
+     * exponent: zero fits every decimal, decimal(2,2) included, and every int.
+     */
     private static long integerDigits(BigDecimal value) {
-        return value.signum() == 0 ? 1 : (long) value.precision() - value.scale();
+        return value.signum() == 0 ? 0 : (long) value.precision() - value.scale();
     }
 
     private static boolean isWhole(BigDecimal value) {

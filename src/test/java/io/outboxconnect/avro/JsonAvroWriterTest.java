@@ -117,6 +117,37 @@ class JsonAvroWriterTest {
         return fast != null;
     }
 
+    /** Zero has no digits before the point: it fits decimal(p,p), on both paths (found in review: the general path refused it). */
+    @Test
+    void decimalsWhosePrecisionIsTheirScaleAgreeAndTakeZero() {
+        Schema schema = new Schema.Parser().parse("""
+                {"type":"record","name":"P","namespace":"t","fields":[
+                 {"name":"b","type":{"type":"bytes","logicalType":"decimal","precision":2,"scale":2}}]}""");
+        Schema fixed = new Schema.Parser().parse("""
+                {"type":"record","name":"P","namespace":"t","fields":[
+                 {"name":"b","type":{"type":"fixed","name":"F","size":4,"logicalType":"decimal","precision":3,"scale":3}}]}""");
+        for (Schema s : List.of(schema, fixed)) {
+            AggregateState state = AggregateState.of(s, UnknownFields.FAIL);
+            ConfluentAvroWriter writer = new ConfluentAvroWriter(SCHEMA_ID, s);
+            for (String zero : List.of("0", "-0", "0.0", "0.00", "0e5", "0E-2", "\"0\"", "\"0.00\"", "\"-0.0\"")) {
+                String json = "{\"b\": " + zero + "}";
+                agree(state, writer, json);
+                assertThat(general(state, writer, json)).as("%s in %s", zero, s.getField("b").schema()).doesNotStartWith("error");
+                assertThat(state.read(json).get("b")).as(zero).isNotNull();
+            }
+            for (String fits : List.of("0.5", "0.05", "-0.99", "0.1e-1")) {
+                String json = "{\"b\": " + fits + "}";
+                agree(state, writer, json);
+                assertThat(general(state, writer, json)).as(fits).doesNotStartWith("error");
+            }
+            for (String over : List.of("1", "1.0", "-1.00", "10e-1", "0.9999")) {
+                String json = "{\"b\": " + over + "}";
+                agree(state, writer, json);
+                assertThat(general(state, writer, json)).as(over).startsWith("error");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(UnknownFields.class)
     void generatedDocumentsAreWrittenAsTheGeneralPathWritesThem(UnknownFields unknownFields) {
