@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class OutboxNames {
 
+    /** The placeholder of the aggregate type in topic formats and schema file paths. */
+    public static final String AGGREGATE_PLACEHOLDER = "{aggregate}";
     public static final String DEFAULT_EVENT_TOPIC_FORMAT = "{env}.{domain}.{aggregate}_event.{cluster}.{version}";
     public static final String DEFAULT_STATE_TOPIC_FORMAT = "{env}.{domain}.{aggregate}.{cluster}.{version}";
     /** One dead-letter topic per domain's outbox: a bad row may not even name a valid aggregate. */
@@ -178,7 +180,7 @@ public final class OutboxNames {
      * when {@code aggregate} is null: what Connect's {@code topic.creation.*.include} wants.
      */
     public String topicPattern(String format, String aggregate) {
-        checkTopicFormat("topic format", format, format.contains("{aggregate}"));
+        checkTopicFormat("topic format", format, format.contains(AGGREGATE_PLACEHOLDER));
         Matcher m = PLACEHOLDER.matcher(format);
         StringBuilder out = new StringBuilder();
         int last = 0;

@@ -465,6 +465,11 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         return value;
     }
 
+    /** How many aggregates without a schema both streams remember now, for tests. */
+    int missingSchemasRemembered() {
+        return events.missingRemembered() + states.missingRemembered();
+    }
+
     /** An UPDATE of an outbox row is not an event; EventRouter would log the whole record, payload included. */
     private R unexpectedUpdate(R record, Struct change) {
         metrics.ignored("update");

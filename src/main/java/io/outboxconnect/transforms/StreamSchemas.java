@@ -2,6 +2,7 @@ package io.outboxconnect.transforms;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,6 +66,8 @@ final class StreamSchemas<T> {
 
     /** How long a missing schema is remembered before the registry is asked again. */
     static final long MISSING_SCHEMA_RETRY_NANOS = 30_000_000_000L;
+    /** At most this many missing aggregates are remembered: bad rows may name a new one each (an id in the type column). */
+    static final int MISSING_CACHED = 1_000;
 
     StreamSchemas(RegistryOperations registry, String registryUrls, OutboxNames names, boolean autoRegister, Settings settings, Contract<T> contract) {
         this.registry = registry;
@@ -87,13 +90,29 @@ final class StreamSchemas<T> {
                 resolved = resolve(aggregate);
             }
             catch (MissingSchemaException e) {
-                missing.put(aggregate, new Missing(e, System.nanoTime() + MISSING_SCHEMA_RETRY_NANOS));
+                remember(aggregate, e);
                 throw e;
             }
             missing.remove(aggregate);
             byAggregate.put(aggregate, resolved);
         }
         return resolved;
+    }
+
+    private void remember(String aggregate, MissingSchemaException e) {
+        long now = System.nanoTime();
+        if (missing.size() >= MISSING_CACHED) {
+            missing.values().removeIf(known -> now - known.untilNanos() >= 0);
+            if (missing.size() >= MISSING_CACHED) {
+                missing.clear(); // still full of live entries: forgetting costs a registry call per bad row, never memory
+            }
+        }
+        missing.put(aggregate, new Missing(e, now + MISSING_SCHEMA_RETRY_NANOS));
+    }
+
+    /** Entries remembered now, for tests. */
+    int missingRemembered() {
+        return missing.size();
     }
 
     /**
@@ -164,6 +183,14 @@ final class StreamSchemas<T> {
         Path path = Path.of(names.expand(source, aggregate));
         try {
             return Files.readString(path);
+        }
+        catch (NoSuchFileException e) {
+            if (source.contains(OutboxNames.AGGREGATE_PLACEHOLDER)) {
+                // one file per aggregate: a row naming an aggregate without one is bad data, as a subject without a schema is
+                throw new MissingSchemaException("No " + settings.what() + " schema for aggregate '" + aggregate + "': " + settings.sourceKey()
+                        + " names one file per aggregate, and " + path + " does not exist", e);
+            }
+            throw new ConfigException(settings.sourceKey(), source, "cannot read the " + settings.what() + " schema: " + path + " does not exist");
         }
         catch (IOException e) {
             throw new ConfigException(settings.sourceKey(), source,

@@ -427,6 +427,38 @@ class AvroEventRouterBadDataTest {
     }
 
     @Test
+    void rowsNamingEverNewAggregatesWithoutSchemasAreDeadLettersAndTheirMemoryStaysBounded() throws IOException {
+        router();
+        int rows = StreamSchemas.MISSING_CACHED * 3 + 7;
+        for (int i = 0; i < rows; i++) {
+            var row = order().with("aggregate_type", "agg_" + i);
+            deadLettered(publish(row.inserted()), row, "event", "No event envelope schema for aggregate 'agg_" + i + "'");
+            assertThat(router.missingSchemasRemembered()).isLessThanOrEqualTo(StreamSchemas.MISSING_CACHED);
+        }
+        assertThat(router.missingSchemasRemembered()).as("the last ones are still remembered").isPositive();
+        int calls = registry.calls.get();
+        var again = order().with("aggregate_type", "agg_" + (rows - 1));
+        deadLettered(publish(again.inserted()), again, "event", "No event envelope schema");
+        assertThat(registry.calls.get()).as("a remembered aggregate costs no registry call").isEqualTo(calls);
+    }
+
+    @Test
+    void aRowNamingAnAggregateWithoutItsSchemaFileIsADeadLetter() throws IOException {
+        var row = order().with("aggregate_type", "ordr");
+        router("schemas.event.source", "schemas/{domain}/{aggregate}_event.avsc", "schemas.state.source", "schemas/{domain}/{aggregate}.avsc");
+        deadLettered(publish(row.inserted()), row, "event", "schemas.event.source names one file per aggregate, and schemas/commerce/ordr_event.avsc does not exist");
+
+        var order = order();
+        List<SourceRecord> published = publish(order.inserted());
+        assertThat(published).extracting(SourceRecord::topic).containsExactly(AvroEventRouterTest.EVENTS_TOPIC, STATE_TOPIC);
+
+        router("schemas.event.source", "schemas/commerce/missing_event.avsc");
+        assertThatThrownBy(() -> publish(order.inserted())).as("one file for every aggregate: a missing one is configuration")
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("schemas.event.source").hasMessageContaining("does not exist");
+    }
+
+    @Test
     void updatesAndDeletesOfOutboxRowsAreIgnoredAndCountedNotDeadLettered() {
         var row = order();
         router();
