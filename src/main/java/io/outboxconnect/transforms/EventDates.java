@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Date;
 
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
 import io.outboxconnect.avro.IsoInstants;
@@ -18,8 +19,9 @@ import io.outboxconnect.avro.IsoInstants;
  * {@code TIMESTAMPTZ} arrives as {@code ZonedTimestamp} (ISO-8601 text), {@code TIMESTAMP} as
  * {@code Timestamp}, {@code MicroTimestamp} or {@code NanoTimestamp} depending on
  * {@code time.precision.mode} (Kafka's {@code Timestamp} in {@code connect} mode,
- * {@code IsoTimestamp} text in {@code isostring} mode). PostgreSQL keeps microseconds, so no
- * representation loses anything that was stored.
+ * {@code IsoTimestamp} text in {@code isostring} mode, {@code StructuredZonedTimestamp} and
+ * {@code StructuredTimestamp} structs of date and time fields in {@code structured} mode).
+ * PostgreSQL keeps microseconds, so no representation loses anything that was stored.
  */
 final class EventDates {
 
@@ -29,6 +31,8 @@ final class EventDates {
     static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
     static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
     static final String CONNECT_TIMESTAMP = org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME;
+    static final String STRUCTURED_ZONED_TIMESTAMP = "io.debezium.time.StructuredZonedTimestamp";
+    static final String STRUCTURED_TIMESTAMP = "io.debezium.time.StructuredTimestamp";
 
     /**
      * How far ahead of the worker's clock an event date may be and still be the record timestamp:
@@ -85,10 +89,30 @@ final class EventDates {
                 return Math.floorDiv((Long) value, 1_000L);
             case CONNECT_TIMESTAMP:
                 return Math.multiplyExact(((Date) value).getTime(), 1_000L);
+            case STRUCTURED_ZONED_TIMESTAMP:
+            case STRUCTURED_TIMESTAMP:
+                return structured(column, name, (Struct) value);
             default:
                 throw new DataException("The event date column '" + column + "' has the unsupported type " + name
                         + "; supported: " + ZONED_TIMESTAMP + ", " + TIMESTAMP + ", " + MICRO_TIMESTAMP + ", " + NANO_TIMESTAMP
-                        + ", " + ISO_TIMESTAMP + ", " + CONNECT_TIMESTAMP);
+                        + ", " + ISO_TIMESTAMP + ", " + CONNECT_TIMESTAMP + ", " + STRUCTURED_ZONED_TIMESTAMP + ", " + STRUCTURED_TIMESTAMP);
+        }
+    }
+
+    /** A structured timestamp: its fields, at its offset (none, for a TIMESTAMP column: UTC by Debezium's convention). */
+    private static long structured(String column, String type, Struct value) {
+        String special = value.schema().field("specialValue") == null ? null : value.getString("specialValue");
+        if (special != null) {
+            throw new DataException("The event date column '" + column + "' (" + type + ") holds " + special + ", not an instant");
+        }
+        try {
+            LocalDateTime local = LocalDateTime.of(value.getInt32("year"), value.getInt8("month"), value.getInt8("day"),
+                    value.getInt8("hour"), value.getInt8("minute"), value.getInt8("second"), value.getInt32("nanos"));
+            Integer offsetSeconds = value.schema().field("offsetSeconds") == null ? null : value.getInt32("offsetSeconds");
+            return micros(local.toInstant(offsetSeconds == null ? ZoneOffset.UTC : ZoneOffset.ofTotalSeconds(offsetSeconds)));
+        }
+        catch (java.time.DateTimeException | NullPointerException | DataException e) {
+            throw new DataException("The event date column '" + column + "' (" + type + ") is not a whole date and time: " + e.getMessage(), e);
         }
     }
 

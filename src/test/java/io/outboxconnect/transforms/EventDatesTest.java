@@ -48,6 +48,27 @@ class EventDatesTest {
         assertThat(EventDates.toEpochMicros("event_date", ZONED, "2024-06-01T12:00Z")).isEqualTo(viaFormatter("2024-06-01T12:00:00Z"));
     }
 
+    /** time.precision.mode=structured, built by Debezium's own classes as its PostgreSQL connector does. */
+    @Test
+    void structuredTimestampsReadAsTheInstantTheyHold() {
+        Random random = new Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            Instant instant = Instant.ofEpochSecond(-62_135_596_800L + (long) (random.nextDouble() * 315_537_897_599L), random.nextInt(1_000_000) * 1_000);
+            ZoneOffset offset = ZoneOffset.ofTotalSeconds((random.nextInt(28 * 4) - 14 * 4) * 900);
+            var zoned = io.debezium.time.StructuredZonedTimestamp.from(instant.atOffset(offset));
+            assertThat(EventDates.toEpochMicros("event_date", zoned.schema(), zoned)).as("%s at %s", instant, offset).isEqualTo(EventDates.micros(instant));
+            var local = io.debezium.time.StructuredTimestamp.from(java.time.LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+            assertThat(EventDates.toEpochMicros("event_date", local.schema(), local)).as("%s without offset: UTC", instant)
+                    .isEqualTo(EventDates.micros(instant));
+        }
+        var infinity = io.debezium.time.StructuredZonedTimestamp.positiveInfinity(io.debezium.time.StructuredZonedTimestamp.schema());
+        assertThatThrownBy(() -> EventDates.toEpochMicros("event_date", infinity.schema(), infinity)).isInstanceOf(DataException.class)
+                .hasMessageContaining("'event_date'").hasMessageContaining("POSITIVE_INFINITY");
+        var partial = new org.apache.kafka.connect.data.Struct(io.debezium.time.StructuredTimestamp.schema()).put("year", 2026);
+        assertThatThrownBy(() -> EventDates.toEpochMicros("event_date", partial.schema(), partial)).isInstanceOf(DataException.class)
+                .hasMessageContaining("'event_date'").hasMessageContaining("not a whole date and time");
+    }
+
     @Test
     void invalidDatesAreStillRejected() {
         for (String text : new String[] {"2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z", "2024-06-01T24:00:00Z",
