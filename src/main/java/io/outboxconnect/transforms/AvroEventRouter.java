@@ -209,10 +209,15 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         }
         Struct change = (Struct) record.value();
         String op = (String) change.get(changeSchema.op());
-        if (Envelope.Operation.UPDATE.code().equals(op)) {
-            return unexpectedUpdate(record, change);
-        }
-        if (Envelope.Operation.DELETE.code().equals(op)) {
+        boolean update = Envelope.Operation.UPDATE.code().equals(op);
+        if (update || Envelope.Operation.DELETE.code().equals(op)) {
+            OutboxStream stream = streamOf(record);
+            if (stream != rowStreamsOf(record, stream).get(0)) {
+                return null; // the change's first copy counted it, and logged it
+            }
+            if (update) {
+                return unexpectedUpdate(record, change);
+            }
             metrics.ignored("delete"); // deleting the row in its own transaction is the recommended clean-up
             return null;
         }
