@@ -14,6 +14,8 @@ final class ExitCodes {
     static final int FAILED = 4;
     /** Something could not be reached or did not answer in time. */
     static final int UNREACHABLE = 5;
+    /** Anything else: an unexpected error, printed with its stack trace (a bug to report). */
+    static final int INTERNAL = 6;
 
     private ExitCodes() {
     }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Writes an aggregate's artifacts from its spec: the outbox migration, the connector JSON and its companion "
                 + "document, both Avro schemas, the topic document and the Strimzi resources. The same spec gives byte-identical files.",
-                "Exit codes: 0 done, 1 invalid spec, 2 usage error."})
+                "Exit codes: 0 done, 1 invalid spec, 2 usage error, 6 unexpected error."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec

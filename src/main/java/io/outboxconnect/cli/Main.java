@@ -17,12 +17,32 @@ public final class Main {
 
     /** Runs a command line; returns its exit code (for tests and for {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
     }
 
     /** Runs a command line writing to {@code out} and {@code err}; returns its exit code. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::failed);
+    }
+
+    /**
+     * What a command threw instead of returning its code: a bad option value (a URL without its
+     * scheme, say) is a usage error, told in one line; anything else is unexpected, printed whole.
+     * Never exit code 1, which says the spec is invalid.
+     */
+    private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        java.io.PrintWriter err = command.getErr();
+        if (e instanceof org.apache.kafka.common.config.ConfigException || e instanceof IllegalArgumentException) {
+            err.println(command.getCommandName() + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        err.println(command.getCommandName() + " failed unexpectedly (exit code " + ExitCodes.INTERNAL + "; please report it):");
+        e.printStackTrace(err);
+        return ExitCodes.INTERNAL;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = {"Registers an aggregate: both schemas under FORWARD_TRANSITIVE (or checks the registered ones), then creates or "
                 + "updates its connector (PUT /connectors/{name}/config) and waits until the connector and its tasks are RUNNING.",
                 "Exit codes: 0 RUNNING, 1 invalid spec, 2 usage, 3 schema incompatible or missing, 4 connector or task FAILED "
-                        + "(the worker's trace is printed), 5 unreachable or not RUNNING in time."})
+                        + "(the worker's trace is printed), 5 unreachable or not RUNNING in time, 6 unexpected error."})
 final class RegisterCommand implements Callable<Integer> {
 
     static final String COMPATIBILITY = "FORWARD_TRANSITIVE";
@@ -56,7 +56,7 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Option(names = "--schemas", paramLabel = "MODE", defaultValue = "register",
             description = "'register' (set FORWARD_TRANSITIVE and register both schemas) or 'check' (only verify that the registered "
-                    + "schemas are these, or compatible with them); default: ${DEFAULT-VALUE}.")
+                    + "schemas are these, as their subjects' latest versions, or compatible with them); default: ${DEFAULT-VALUE}.")
     String schemasMode;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -143,10 +143,21 @@ final class RegisterCommand implements Callable<Integer> {
     private static List<String> check(SchemaRegistryClient registry, String subject, String schema, PrintWriter out) {
         try {
             RegisteredSchema found = registry.lookup(subject, schema);
-            String compatibility = registry.compatibility(subject).orElse(registry.globalCompatibility());
-            out.println("checked " + subject + ": registered as version " + found.version() + ", compatibility " + compatibility);
-            return compatibility.equals(COMPATIBILITY) ? List.of()
-                    : List.of(subject + ": compatibility is " + compatibility + ", not " + COMPATIBILITY);
+            String compatibility = registry.compatibility(subject).orElseGet(registry::globalCompatibility);
+            RegisteredSchema latest = registry.latest(subject);
+            out.println("checked " + subject + ": registered as version " + found.version() + " (latest " + latest.version() + "), compatibility "
+                    + compatibility);
+            List<String> problems = new ArrayList<>();
+            if (latest.version() != found.version()) {
+                // the generated connector writes with the subject's latest version, not with the spec's schema
+                problems.add(subject + ": the spec's schema is version " + found.version() + ", but the latest is version " + latest.version()
+                        + " (id " + latest.id() + "), which the connector writes with (the registry keeps the first version of a schema"
+                        + " registered again): bring the spec up to the latest schema, or pin the version in the connector's schemas.*.version");
+            }
+            if (!compatibility.equals(COMPATIBILITY)) {
+                problems.add(subject + ": compatibility is " + compatibility + ", not " + COMPATIBILITY);
+            }
+            return problems;
         }
         catch (SubjectNotFoundException e) {
             return List.of(subject + ": not registered (the connector only looks schemas up): run register --schemas register");

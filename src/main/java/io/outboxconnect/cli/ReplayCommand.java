@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "Debezium's execute-snapshot signal (an incremental snapshot with additional conditions) into the signalling table; "
                 + "the connector re-reads the rows and the SMT publishes them like new inserts (same event ids: consumers de-duplicate).",
                 "Only for clean-up 'retain': rows deleted in their own transaction are no longer in the database and cannot be replayed.",
-                "Exit codes: 0 signal written, 1 invalid spec, 2 usage (or clean-up is 'delete'), 5 database unreachable."})
+                "Exit codes: 0 signal written, 1 invalid spec, 2 usage (or clean-up is 'delete'), 5 database unreachable, 6 unexpected error."})
 final class ReplayCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

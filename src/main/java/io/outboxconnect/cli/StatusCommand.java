@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "outbox row count and oldest row age (PostgreSQL), end offsets of its topics (Kafka); the spec's monitoring "
                 + "thresholds flag what is wrong.",
                 "Exit codes: 0 all OK, 1 invalid spec, 2 usage, 3 a threshold exceeded or the slot inactive, 4 connector or task not "
-                        + "RUNNING, 5 something unreachable."})
+                        + "RUNNING, 5 something unreachable, 6 unexpected error."})
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -166,6 +166,9 @@ final class StatusCommand implements Callable<Integer> {
                     described = admin.describeTopics(List.of(topic.getValue())).allTopicNames().get(15, TimeUnit.SECONDS);
                 }
                 catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e; // a timeout or a refusal is not an answer about the topic
+                    }
                     line(out, topic.getKey() + " " + topic.getValue(), "not created yet", ExitCodes.OK);
                     continue;
                 }

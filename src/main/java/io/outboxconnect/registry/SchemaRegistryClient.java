@@ -258,7 +258,7 @@ public final class SchemaRegistryClient implements RegistryOperations {
                     byte[] bytes = in.readAllBytes();
                     if (status >= 200 && status < 300) {
                         LOG.debug("{} {}{} -> {}", method, base, path, status);
-                        return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+                        return success(method, base, path, about, status, response, bytes);
                     }
                     if (!isTransient(status)) {
                         throw refusal(method, path, about, status, bytes);
@@ -286,6 +286,24 @@ public final class SchemaRegistryClient implements RegistryOperations {
             }
             sleep(Math.min(remainingMs, backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1)));
             backoff = Math.min(backoffMaxMs, backoff * 2);
+        }
+    }
+
+    /**
+     * A success's body as JSON. A body that is not JSON (a proxy's login page, a registry UI's URL) is
+     * an answer, not a transient failure: retrying cannot change it.
+     */
+    private static JsonNode success(String method, URI base, String path, String about, int status, HttpResponse<?> response, byte[] bytes) {
+        if (bytes.length == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(bytes);
+        }
+        catch (IOException e) {
+            throw new SchemaRegistryException(method + " " + base + path + " (" + about + ") answered HTTP " + status + " with "
+                    + response.headers().firstValue("Content-Type").orElse("no Content-Type") + ", not the registry's JSON: is "
+                    + base + " the registry's API root (not a UI, a proxy's login page or another service)?", e);
         }
     }
 

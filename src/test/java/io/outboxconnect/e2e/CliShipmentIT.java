@@ -128,7 +128,7 @@ class CliShipmentIT {
         assertThat(again.out).contains("updated connector " + CONNECTOR);
         Cli check = cli(registerArgs("--schemas", "check"));
         assertThat(check.exit).as(check.toString()).isZero();
-        assertThat(check.out).contains("checked " + EVENTS_TOPIC + "-value: registered as version 1, compatibility FORWARD_TRANSITIVE");
+        assertThat(check.out).contains("checked " + EVENTS_TOPIC + "-value: registered as version 1 (latest 1), compatibility FORWARD_TRANSITIVE");
     }
 
     @Test

@@ -159,6 +159,19 @@ class SchemaRegistryClientTest {
         assertThatThrownBy(() -> client(url).version("orders-value", 7)).isInstanceOf(SubjectNotFoundException.class);
     }
 
+    /** A proxy's login page or a registry UI answers 200 with HTML: an answer retrying cannot change, so a fault at once. */
+    @Test
+    void aSuccessThatIsNotJsonIsAFaultAtOnceNotAnOutage() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            script.add(new Answer(200, "<html><body>Please sign in</body></html>"));
+        }
+        String url = serve();
+
+        assertThatThrownBy(() -> client(url).latest("orders-value")).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("answered HTTP 200").hasMessageContaining("not the registry's JSON").hasMessageContaining("API root");
+        assertThat(requests).as("not retried").hasSize(1);
+    }
+
     @Test
     void basicAuthIsSent() throws IOException {
         script.add(new Answer(200, "{\"compatibility\": \"BACKWARD\"}"));
