@@ -73,6 +73,11 @@ final class ReplayCommand implements Callable<Integer> {
             insert.executeUpdate();
         }
         catch (SQLException e) {
+            if ("22001".equals(e.getSQLState())) { // string_data_right_truncation: a data column older migrations made VARCHAR(2048)
+                err.println("The signal is " + data.length() + " characters, more than " + signalTable + "'s data column takes: replay fewer"
+                        + " --aggregate-id values at a time, or widen the column (ALTER TABLE " + signalTable + " ALTER COLUMN data TYPE TEXT).");
+                return ExitCodes.USAGE;
+            }
             err.println("Could not write the signal into " + signalTable + ": " + e.getMessage());
             return ExitCodes.UNREACHABLE;
         }

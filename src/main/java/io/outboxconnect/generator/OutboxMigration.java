@@ -72,18 +72,26 @@ public final class OutboxMigration {
                     .append("CREATE TABLE ").append(ifNotExists).append(signalTable).append(" (\n")
                     .append("    id    VARCHAR(42)   PRIMARY KEY,\n")
                     .append("    type  VARCHAR(32)   NOT NULL,\n")
-                    .append("    data  VARCHAR(2048)\n")
+                    .append("    data  TEXT           -- Debezium's example has VARCHAR(2048): a replay of many ids is longer\n")
                     .append(");\n")
                     .append("COMMENT ON TABLE ").append(signalTable).append(" IS 'Debezium signals of ").append(spec.connectorName()).append(" (replays)';\n\n");
         }
         sql.append("-- The publication the connector reads (publication.autocreate.mode=disabled): only ")
                 .append(retain ? "these tables" : "this table").append(".\n");
         if (shared) {
+            // another aggregate's migration may have created the publication already, without the signalling table
             sql.append("DO $$ BEGIN\n")
                     .append("    IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '").append(spec.publication()).append("') THEN\n")
                     .append("        CREATE PUBLICATION ").append(spec.publication()).append(" FOR TABLE ").append(publicationTables).append(";\n")
-                    .append("    END IF;\n")
-                    .append("END $$;\n\n");
+                    .append("    END IF;\n");
+            if (retain) {
+                sql.append("    IF NOT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = '").append(spec.publication())
+                        .append("' AND schemaname = '").append(spec.database().schema()).append("' AND tablename = '").append(spec.signalTable())
+                        .append("') THEN\n")
+                        .append("        ALTER PUBLICATION ").append(spec.publication()).append(" ADD TABLE ").append(signalTable).append(";\n")
+                        .append("    END IF;\n");
+            }
+            sql.append("END $$;\n\n");
         }
         else {
             sql.append("CREATE PUBLICATION ").append(spec.publication()).append(" FOR TABLE ").append(publicationTables).append(";\n\n");

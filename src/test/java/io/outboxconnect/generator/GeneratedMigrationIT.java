@@ -91,6 +91,55 @@ class GeneratedMigrationIT {
         assertThat(strings("SELECT count(*) FROM pg_indexes WHERE tablename = 'billing_outbox'")).containsExactly("3");
     }
 
+    /** The publication exists from an aggregate that deletes its rows; one that retains them needs the signalling table in it. */
+    @Test
+    void aSharedTablesPublicationGainsTheSignallingTableWhenALaterAggregateRetainsItsRows() throws Exception {
+        String example = Files.readString(ArtifactGeneratorTest.EXAMPLE_SPEC).replace("table: per_aggregate", "table: shared")
+                .replace("domain: commerce", "domain: sales");
+        AggregateSpec order = AggregateSpecReader.parse(example, "order");
+        AggregateSpec invoice = AggregateSpecReader.parse(example.replace("aggregate: order", "aggregate: invoice").replace("ORDER_", "INVOICE_")
+                .replace("cleanup: delete", "cleanup: retain"), "invoice");
+        AggregateSpec refund = AggregateSpecReader.parse(example.replace("aggregate: order", "aggregate: refund").replace("ORDER_", "REFUND_")
+                .replace("cleanup: delete", "cleanup: retain"), "refund");
+
+        execute(OutboxMigration.sql(order));
+        assertThat(strings("SELECT tablename FROM pg_publication_tables WHERE pubname = 'sales_outbox_publication'")).containsExactly("sales_outbox");
+        execute(OutboxMigration.sql(invoice), OutboxMigration.sql(refund));
+
+        assertThat(strings("SELECT tablename FROM pg_publication_tables WHERE pubname = 'sales_outbox_publication' ORDER BY tablename"))
+                .containsExactly("sales_outbox", "sales_outbox_signal");
+    }
+
+    /** A replay of many aggregate ids makes a long signal: the generated column takes it, an older VARCHAR(2048) one is named. */
+    @Test
+    void aReplayOfManyAggregatesFitsTheGeneratedSignallingTableAndAnOlderNarrowOneIsNamed() throws Exception {
+        String yaml = Files.readString(ArtifactGeneratorTest.SHIPMENT_SPEC).replace("aggregate: shipment", "aggregate: crate").replace("SHIPMENT_", "CRATE_");
+        Path spec = Files.createTempFile("crate", ".yaml");
+        try {
+            Files.writeString(spec, yaml);
+            execute(OutboxMigration.sql(AggregateSpecReader.parse(yaml, "crate")));
+            List<String> args = new ArrayList<>(List.of("replay", "--spec", spec.toString(), "--jdbc-url", postgres.jdbcUrl(),
+                    "--db-user", io.outboxconnect.sandbox.Postgres.USER, "--db-password", "unused"));
+            for (int i = 0; i < 60; i++) {
+                args.addAll(List.of("--aggregate-id", java.util.UUID.randomUUID().toString()));
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int code = io.outboxconnect.cli.Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args.toArray(String[]::new));
+            assertThat(code).as(out + "\n" + err).isZero();
+            assertThat(strings("SELECT length(data) > 2048 FROM logistics_crate_outbox_signal")).containsExactly("t");
+
+            execute("ALTER TABLE logistics_crate_outbox_signal ALTER COLUMN data TYPE VARCHAR(2048) USING left(data, 2048)");
+            code = io.outboxconnect.cli.Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args.toArray(String[]::new));
+            assertThat(code).as("a usage error, not 'unreachable': " + err).isEqualTo(2);
+            assertThat(err.toString()).contains("more than public.logistics_crate_outbox_signal's data column takes")
+                    .contains("ALTER COLUMN data TYPE TEXT");
+        }
+        finally {
+            Files.deleteIfExists(spec);
+        }
+    }
+
     @Test
     void anOutboxOutsideThePublicSchemaIsCreatedThere() throws Exception {
         String yaml = Files.readString(ArtifactGeneratorTest.SHIPMENT_SPEC).replace("dbname: logistics", "dbname: logistics\n  schema: outbox")

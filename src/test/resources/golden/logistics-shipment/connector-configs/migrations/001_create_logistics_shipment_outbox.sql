@@ -44,7 +44,7 @@ CREATE INDEX logistics_shipment_outbox_event_date_idx ON logistics_shipment_outb
 CREATE TABLE logistics_shipment_outbox_signal (
     id    VARCHAR(42)   PRIMARY KEY,
     type  VARCHAR(32)   NOT NULL,
-    data  VARCHAR(2048)
+    data  TEXT           -- Debezium's example has VARCHAR(2048): a replay of many ids is longer
 );
 COMMENT ON TABLE logistics_shipment_outbox_signal IS 'Debezium signals of logistics-shipment-outbox-connector (replays)';
 
