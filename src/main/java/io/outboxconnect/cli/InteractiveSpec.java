@@ -22,8 +22,9 @@ final class InteractiveSpec {
 
     private static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final List<String> SIMPLE_TYPES = List.of("string", "int", "long", "float", "double", "boolean", "date", "timestamp", "uuid");
+    /** Every answer quoted: unquoted, one like 0x1f, 1e3, yes or "# a note" would be read back as something else. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).disable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
     private final BufferedReader in;
     private final PrintWriter out;
@@ -60,17 +61,17 @@ final class InteractiveSpec {
         spec.put("cluster", question("7. Kafka cluster identifier", "c1"));
         spec.put("schema_version", question("8. Schema version", "v1"));
         out.println("9. Database: PostgreSQL (the only one supported).");
-        spec.put("partitions", Integer.parseInt(question("   Partitions of both topics", "6")));
+        spec.put("partitions", number("   Partitions of both topics", "6"));
         Map<String, Object> outbox = new LinkedHashMap<>();
         outbox.put("table", question("   Outbox table layout: per_aggregate or shared", "per_aggregate"));
         outbox.put("cleanup", question("   Clean-up: delete (in the inserting transaction) or retain (replayable, purged later)", "delete"));
         if (outbox.get("cleanup").equals("retain")) {
-            outbox.put("retention_days", Integer.parseInt(question("   Keep rows for how many days", "7")));
+            outbox.put("retention_days", number("   Keep rows for how many days", "7"));
         }
         spec.put("outbox", outbox);
         Map<String, Object> database = new LinkedHashMap<>();
         database.put("hostname", question("   Database host, as the Connect worker reaches it", "postgres"));
-        database.put("port", Integer.parseInt(question("   Database port", "5432")));
+        database.put("port", number("   Database port", "5432"));
         database.put("dbname", question("   Database name", "app"));
         database.put("user", question("   Connector role", "outbox_connector"));
         database.put("password", question("   Its password, as a ConfigProvider reference", "${env:OUTBOX_DB_PASSWORD}"));
@@ -133,6 +134,23 @@ final class InteractiveSpec {
                 return answer;
             }
             out.println("   '" + answer + "' is not snake_case ([a-z][a-z0-9_]*)");
+        }
+    }
+
+    /** A whole number of at least 1, asked again until it is one. */
+    private int number(String question, String proposed) throws IOException, Abandoned {
+        while (true) {
+            String answer = question(question, proposed);
+            try {
+                int value = Integer.parseInt(answer);
+                if (value >= 1) {
+                    return value;
+                }
+            }
+            catch (NumberFormatException e) {
+                // asked again
+            }
+            out.println("   '" + answer + "' is not a whole number of at least 1");
         }
     }
 

@@ -76,6 +76,32 @@ class InteractiveSpecTest {
         assertThat(Files.readString(file)).startsWith("# Written by outbox-connect generate (interactive)");
     }
 
+    /** Answers YAML would read as numbers, booleans, nulls, comments or its own syntax come back as typed. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0x1f", "1e3", "007", "12", "yes", "null", "~", "# the id", "Order id: the key",
+        "- first", "@home", "!important", "*star", "&anchor", "'quoted", "%percent", "`tick", "\"double\""})
+    void answersThatLookLikeYamlComeBackAsTyped(String answer) throws Exception {
+        // defaults; one field with the answer as its doc; env default, the answer as the cluster (where it can be one), the rest defaults
+        boolean segment = answer.matches("[a-z0-9]+");
+        String yaml = ask("\n\n\n\norder_id\nuuid\n\n" + answer + "\n\n" + "\n" + (segment ? answer : "") + "\n" + "\n".repeat(12));
+
+        AggregateSpec spec = AggregateSpecReader.parse(yaml, "interactive");
+        assertThat(spec.fields().get(0).doc()).isEqualTo(answer);
+        if (segment) {
+            assertThat(spec.cluster()).isEqualTo(answer);
+            assertThat(spec.eventTopic()).contains("." + answer + ".");
+        }
+    }
+
+    @Test
+    void aNumberThatIsNotOneIsAskedAgain() throws Exception {
+        // defaults up to the partitions: "six", then "0", then 3; the rest defaults
+        String yaml = ask("\n\n\n\norder_id\nuuid\n\n\n\n" + "\n\n\n" + "six\n0\n3\n" + "\n".repeat(12));
+
+        assertThat(AggregateSpecReader.parse(yaml, "interactive").partitions()).isEqualTo(3);
+        assertThat(out.toString()).contains("'six' is not a whole number of at least 1").contains("'0' is not a whole number of at least 1");
+    }
+
     @Test
     void inputEndingEarlyAbandonsTheSpec() {
         assertThatThrownBy(() -> ask("acme\ncommerce\n")).isInstanceOf(InteractiveSpec.Abandoned.class);
