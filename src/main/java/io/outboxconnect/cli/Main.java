@@ -36,7 +36,7 @@ public final class Main {
      */
     private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         java.io.PrintWriter err = command.getErr();
-        if (e instanceof org.apache.kafka.common.config.ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof org.apache.kafka.common.config.ConfigException) { // an option value the client configuration refuses
             err.println(command.getCommandName() + ": " + e.getMessage());
             return ExitCodes.USAGE;
         }
