@@ -210,9 +210,14 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         Struct change = (Struct) record.value();
         String op = (String) change.get(changeSchema.op());
         boolean update = Envelope.Operation.UPDATE.code().equals(op);
-        if (update || Envelope.Operation.DELETE.code().equals(op)) {
-            OutboxStream stream = streamOf(record);
-            if (stream != rowStreamsOf(record, stream).get(0)) {
+        boolean delete = Envelope.Operation.DELETE.code().equals(op);
+        if (!update && !delete && !Envelope.Operation.CREATE.code().equals(op) && !Envelope.Operation.READ.code().equals(op)) {
+            return super.apply(record);
+        }
+        OutboxStream stream = streamOf(record);
+        List<OutboxStream> rowStreams = rowStreamsOf(record, stream);
+        if (update || delete) {
+            if (stream != rowStreams.get(0)) {
                 return null; // the change's first copy counted it, and logged it
             }
             if (update) {
@@ -221,12 +226,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             metrics.ignored("delete"); // deleting the row in its own transaction is the recommended clean-up
             return null;
         }
-        if (!Envelope.Operation.CREATE.code().equals(op) && !Envelope.Operation.READ.code().equals(op)) {
-            return super.apply(record);
-        }
 
-        OutboxStream stream = streamOf(record);
-        List<OutboxStream> rowStreams = rowStreamsOf(record, stream);
         Row row = row(record, change, changeSchema, rowStreams);
         if (row.failure != null) {
             return badData(record, row, stream, rowStreams);

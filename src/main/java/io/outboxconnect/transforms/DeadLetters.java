@@ -76,14 +76,6 @@ public final class DeadLetters {
     }
 
     static Headers headers(Failure failure, Value value) {
-        Headers headers = headers(failure);
-        if (value.gzipped()) {
-            headers.addString(CONTENT_ENCODING, GZIP);
-        }
-        return headers;
-    }
-
-    private static Headers headers(Failure failure) {
         Headers headers = new ConnectHeaders();
         headers.addString(REASON, failure.reason());
         headers.addString(EXCEPTION, failure.cause().getClass().getName());
@@ -97,6 +89,9 @@ public final class DeadLetters {
         addIfPresent(headers, EVENT_TYPE, failure.eventType());
         addIfPresent(headers, AGGREGATE_TYPE, failure.aggregateType());
         addIfPresent(headers, STREAM, failure.stream() == null ? null : failure.stream().value());
+        if (value.gzipped()) {
+            headers.addString(CONTENT_ENCODING, GZIP);
+        }
         return headers;
     }
 
