@@ -1,6 +1,7 @@
 package io.outboxconnect.connector;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,15 @@ import io.outboxconnect.transforms.OutboxStream;
  * an aggregate's event and state leave in the order the database committed them and in the same
  * transaction when exactly-once delivery is enabled.
  *
- * <p>Offsets: every copy carries the original source offset. The Debezium task learns that a
- * change event was written ({@link #commitRecord}) only when the worker has acknowledged its
- * <em>last</em> copy, so it never confirms a WAL position to PostgreSQL while a copy of that
- * position is still in flight — exactly what it would have seen from the stock connector.
+ * <p>Offsets: only a change event's <em>last</em> copy carries its source offset; the earlier copies
+ * carry the offset before it (the previous record's of the same source partition, or what Connect
+ * has stored when the change event is the first since the task started). The worker commits an
+ * offset once every record up to the one carrying it is acknowledged (at-least-once), or writes
+ * the offset of each record it sends into the transaction (exactly-once), and Debezium confirms to
+ * PostgreSQL only offsets Connect has committed. So a row's WAL position is committed, and
+ * confirmed, only when all its copies are written: a row whose state copy fails is read again
+ * after the restart, even if its event copy was written. Debezium's own {@link #commitRecord}
+ * is told of a change event once, when its last copy is acknowledged.
  */
 public class OutboxConnectorTask extends SourceTask {
 
@@ -52,6 +58,8 @@ public class OutboxConnectorTask extends SourceTask {
     private Object lastSchema = NO_TABLE_YET;
     private Object lastTable = NO_TABLE_YET;
     private boolean lastWasOutbox;
+    /** Per source partition, the offset of the last record emitted, or what Connect had stored before the first. */
+    private final Map<Map<String, ?>, Map<String, ?>> offsetsBefore = new HashMap<>();
     /** Copies in flight → the Debezium record and how many of its copies are not yet acknowledged. */
     private final Map<SourceRecord, Pending> inFlight = new IdentityHashMap<>();
 
@@ -75,8 +83,8 @@ public class OutboxConnectorTask extends SourceTask {
      */
     static final class Copy extends SourceRecord {
 
-        Copy(SourceRecord original, Headers headers) {
-            super(original.sourcePartition(), original.sourceOffset(), original.topic(), original.kafkaPartition(), original.keySchema(),
+        Copy(SourceRecord original, Map<String, ?> offset, Headers headers) {
+            super(original.sourcePartition(), offset, original.topic(), original.kafkaPartition(), original.keySchema(),
                     original.key(), original.valueSchema(), original.value(), original.timestamp(), headers);
         }
 
@@ -125,20 +133,24 @@ public class OutboxConnectorTask extends SourceTask {
             return records;
         }
         List<SourceRecord> out = new ArrayList<>(records.size() * streamMarks.size());
-        synchronized (inFlight) {
-            for (SourceRecord record : records) {
-                if (!isOutboxChangeEvent(record)) {
-                    out.add(record);
-                    continue;
-                }
-                Pending pending = new Pending(record, streamMarks.size());
-                for (Header streamMark : streamMarks) {
-                    Headers headers = new ConnectHeaders(record.headers()).add(streamMark).add(rowMark);
-                    SourceRecord copy = new Copy(record, headers);
+        for (SourceRecord record : records) {
+            if (!isOutboxChangeEvent(record)) {
+                out.add(record);
+                emitted(record);
+                continue;
+            }
+            Map<String, ?> offsetBefore = offsetBefore(record.sourcePartition()); // may read Connect's offsets: not under the lock
+            Pending pending = new Pending(record, streamMarks.size());
+            synchronized (inFlight) {
+                for (int i = 0; i < streamMarks.size(); i++) {
+                    Headers headers = new ConnectHeaders(record.headers()).add(streamMarks.get(i)).add(rowMark);
+                    boolean last = i == streamMarks.size() - 1;
+                    SourceRecord copy = new Copy(record, last ? record.sourceOffset() : offsetBefore, headers);
                     inFlight.put(copy, pending);
                     out.add(copy);
                 }
             }
+            emitted(record);
         }
         return out;
     }
@@ -180,6 +192,27 @@ public class OutboxConnectorTask extends SourceTask {
         synchronized (inFlight) {
             return inFlight.size();
         }
+    }
+
+    private void emitted(SourceRecord record) {
+        if (record.sourcePartition() != null) {
+            offsetsBefore.put(record.sourcePartition(), record.sourceOffset());
+        }
+    }
+
+    /**
+     * The offset a change event's earlier copies carry: the last one emitted for its partition, or
+     * the one Connect has stored (null when none, which the worker stores as "no offset", what it
+     * had anyway).
+     */
+    private Map<String, ?> offsetBefore(Map<String, ?> partition) {
+        if (partition == null) {
+            return null;
+        }
+        if (!offsetsBefore.containsKey(partition)) {
+            offsetsBefore.put(partition, taskContext.offsetStorageReader().offset(partition));
+        }
+        return offsetsBefore.get(partition);
     }
 
     /** A string header, built once and added to every copy (Connect's headers are immutable). */

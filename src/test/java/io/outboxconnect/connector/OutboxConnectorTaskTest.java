@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -16,16 +17,18 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
 import io.debezium.data.Envelope;
 import io.outboxconnect.transforms.OutboxStream;
 
-class OutboxConnectorTaskTest {
+public class OutboxConnectorTaskTest {
 
     /** Stands in for Debezium's task: hands out prepared batches and records what the worker told it. */
     public static final class RecordingTask extends SourceTask {
-        static final Deque<List<SourceRecord>> BATCHES = new ArrayDeque<>();
+        public static final Deque<List<SourceRecord>> BATCHES = new ArrayDeque<>();
         static final List<SourceRecord> COMMITTED = new ArrayList<>();
         static int commits;
         static boolean stopped;
@@ -74,7 +77,37 @@ class OutboxConnectorTaskTest {
     private static final Envelope ENVELOPE = Envelope.defineSchema().withName("outbox.public.commerce_order_outbox.Envelope")
             .withRecord(ROW).withSource(SOURCE).build();
 
-    private static SourceRecord insert(String table, long lsn) {
+    /** A task context whose offset reader has {@code stored} for every partition (null: nothing stored). */
+    record StoredOffsets(Map<String, Object> stored) implements SourceTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+            return null;
+        }
+
+        @Override
+        public OffsetStorageReader offsetStorageReader() {
+            return new OffsetStorageReader() {
+                @Override
+                public <T> Map<String, Object> offset(Map<String, T> partition) {
+                    return stored;
+                }
+
+                @Override
+                public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                    Map<Map<String, T>, Map<String, Object>> offsets = new HashMap<>();
+                    partitions.forEach(p -> offsets.put(p, stored));
+                    return offsets;
+                }
+            };
+        }
+    }
+
+    public static SourceRecord insert(String table, long lsn) {
         Struct value = ENVELOPE.create(new Struct(ROW).put("event_id", "e-" + lsn),
                 new Struct(SOURCE).put("schema", "public").put("table", table).put("lsn", lsn), Instant.EPOCH);
         return new SourceRecord(Map.of("server", "outbox"), Map.of("lsn", lsn), "outbox.public." + table, null, null, null,
@@ -86,7 +119,14 @@ class OutboxConnectorTaskTest {
         return new SourceRecord(Map.of("server", "outbox"), Map.of("lsn", 9L), "__debezium-heartbeat.outbox", schema, new Struct(schema).put("ts_ms", 1L));
     }
 
+    /** What Connect has stored for the source partition when the task starts. */
+    public static final Map<String, Object> STORED = Map.of("lsn", 0L);
+
     private static OutboxConnectorTask started(String... extra) {
+        return started(STORED, extra);
+    }
+
+    public static OutboxConnectorTask started(Map<String, Object> stored, String... extra) {
         RecordingTask.reset();
         Map<String, String> props = new HashMap<>();
         props.put(OutboxConnectorConfig.DELEGATE_TASK_CLASS, RecordingTask.class.getName());
@@ -94,6 +134,7 @@ class OutboxConnectorTaskTest {
             props.put(extra[i], extra[i + 1]);
         }
         OutboxConnectorTask task = new OutboxConnectorTask();
+        task.initialize(new StoredOffsets(stored));
         task.start(props);
         return task;
     }
@@ -113,8 +154,8 @@ class OutboxConnectorTaskTest {
         List<SourceRecord> out = task.poll();
 
         assertThat(out).extracting(OutboxConnectorTaskTest::stream).containsExactly("event", "state", "event", "state");
-        assertThat(out).extracting(SourceRecord::sourceOffset).containsExactly(first.sourceOffset(), first.sourceOffset(),
-                second.sourceOffset(), second.sourceOffset());
+        assertThat(out).as("a row's offset is on its last copy only; its earlier copies carry the offset before it")
+                .extracting(SourceRecord::sourceOffset).containsExactly(STORED, first.sourceOffset(), first.sourceOffset(), second.sourceOffset());
         assertThat(out.get(1).value()).isSameAs(first.value());
         assertThat(out).as("every copy names all the row's streams, so a row bad for one is published on none")
                 .extracting(r -> r.headers().lastWithName(OutboxStream.ROW_HEADER).value()).containsOnly("event,state");
@@ -155,10 +196,26 @@ class OutboxConnectorTaskTest {
         assertThat(sent).as("every copy stays an entry of its own, as the exactly-once worker needs").hasSize(4);
         // what the copy carries is Debezium's record's, untouched
         assertThat(copy.sourcePartition()).isEqualTo(original.sourcePartition());
-        assertThat(copy.sourceOffset()).isEqualTo(original.sourceOffset());
+        assertThat(out.get(1).sourceOffset()).isEqualTo(original.sourceOffset());
         assertThat(copy.topic()).isEqualTo(original.topic());
         assertThat(copy.key()).isEqualTo(original.key());
         assertThat(copy.timestamp()).isEqualTo(original.timestamp());
+    }
+
+    @Test
+    void theFirstCopiesOfARowCarryTheOffsetOfTheRecordBeforeItWhateverItWas() throws InterruptedException {
+        OutboxConnectorTask task = started((Map<String, Object>) null);
+        SourceRecord first = insert("commerce_order_outbox", 1);
+        SourceRecord heartbeat = heartbeat();
+        SourceRecord second = insert("commerce_order_outbox", 2);
+        RecordingTask.BATCHES.add(List.of(first, heartbeat));
+        RecordingTask.BATCHES.add(List.of(second));
+
+        List<SourceRecord> out = new ArrayList<>(task.poll());
+        out.addAll(task.poll());
+
+        assertThat(out).extracting(SourceRecord::sourceOffset).as("nothing stored before the first row; the heartbeat's offset before the second")
+                .containsExactly(null, first.sourceOffset(), heartbeat.sourceOffset(), heartbeat.sourceOffset(), second.sourceOffset());
     }
 
     @Test
