@@ -2,6 +2,7 @@ package io.outboxconnect.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,10 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -91,8 +99,8 @@ public final class SchemaRegistryClient implements RegistryOperations {
         if (cached != null) {
             return cached.id();
         }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schemaJson), subject);
-        int id = answer.path("id").asInt();
+        String path = "/subjects/" + encode(subject) + "/versions";
+        int id = schemaId(call("POST", path, schemaBody(schemaJson), subject), "POST " + path);
         synchronized (bySubjectAndSchema) {
             bySubjectAndSchema.put(key, new RegisteredSchema(subject, -1, id, schemaJson));
         }
@@ -106,7 +114,8 @@ public final class SchemaRegistryClient implements RegistryOperations {
         if (cached != null && cached.version() > 0) {
             return cached;
         }
-        RegisteredSchema found = registered(call("POST", "/subjects/" + encode(subject), schemaBody(schemaJson), subject), subject, schemaJson);
+        String path = "/subjects/" + encode(subject) + "?normalize=true";
+        RegisteredSchema found = registered(call("POST", path, schemaBody(schemaJson), subject), "POST " + path, subject, schemaJson);
         synchronized (bySubjectAndSchema) {
             bySubjectAndSchema.put(key, found);
         }
@@ -122,7 +131,8 @@ public final class SchemaRegistryClient implements RegistryOperations {
                 return cached;
             }
         }
-        String schema = call("GET", "/schemas/ids/" + id, null, "id " + id).path("schema").asText();
+        String path = "/schemas/ids/" + id;
+        String schema = schemaText(call("GET", path, null, "id " + id), "GET " + path);
         synchronized (byId) {
             byId.put(id, schema);
         }
@@ -131,12 +141,14 @@ public final class SchemaRegistryClient implements RegistryOperations {
 
     @Override
     public RegisteredSchema latest(String subject) {
-        return registered(call("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject), subject, null);
+        String path = "/subjects/" + encode(subject) + "/versions/latest";
+        return registered(call("GET", path, null, subject), "GET " + path, subject, null);
     }
 
     @Override
     public RegisteredSchema version(String subject, int version) {
-        return registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null, subject), subject, null);
+        String path = "/subjects/" + encode(subject) + "/versions/" + version;
+        return registered(call("GET", path, null, subject), "GET " + path, subject, null);
     }
 
     @Override
@@ -214,9 +226,39 @@ public final class SchemaRegistryClient implements RegistryOperations {
         }
     }
 
-    private static RegisteredSchema registered(JsonNode answer, String subject, String schemaJson) {
-        String schema = answer.hasNonNull("schema") ? answer.get("schema").asText() : schemaJson;
-        return new RegisteredSchema(answer.path("subject").asText(subject), answer.path("version").asInt(), answer.path("id").asInt(), schema);
+    /** A subject's version as the registry describes it: id, version and (unless the request held it) the schema are required. */
+    private RegisteredSchema registered(JsonNode answer, String request, String subject, String schemaJson) {
+        String schema = schemaJson != null && !answer.hasNonNull("schema") ? schemaJson : schemaText(answer, request);
+        JsonNode version = answer.get("version");
+        if (version == null || !version.canConvertToInt() || !version.isIntegralNumber() || version.intValue() < 1) {
+            throw notTheRegistrysAnswer(request, "no version number");
+        }
+        return new RegisteredSchema(answer.path("subject").asText(subject), version.intValue(), schemaId(answer, request), schema);
+    }
+
+    /**
+     * The schema id of an answer. Checked, not defaulted: an id of 0 from an empty body, or one past
+     * what the wire format's four bytes hold, would be written into every record.
+     */
+    private int schemaId(JsonNode answer, String request) {
+        JsonNode id = answer.get("id");
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
+            throw notTheRegistrysAnswer(request, id == null ? "no schema id" : "the schema id " + id + ", which is not a four-byte id");
+        }
+        return id.intValue();
+    }
+
+    private String schemaText(JsonNode answer, String request) {
+        JsonNode schema = answer.get("schema");
+        if (schema == null || !schema.isTextual() || schema.asText().isBlank()) {
+            throw notTheRegistrysAnswer(request, "no schema");
+        }
+        return schema.asText();
+    }
+
+    private SchemaRegistryException notTheRegistrysAnswer(String request, String problem) {
+        return new SchemaRegistryException(request + " at " + urls.get(current) + " answered with " + problem
+                + ": not a Confluent-compatible registry's answer (is the URL the registry's API root?)", -1, -1);
     }
 
     private static String level(JsonNode answer) {
@@ -242,7 +284,7 @@ public final class SchemaRegistryClient implements RegistryOperations {
         long budget = budgetDeadline == null ? Long.MAX_VALUE : Math.max(0, (budgetDeadline - System.nanoTime()) / 1_000_000L);
         long retryTimeoutMs = Math.min(budget, this.retryTimeoutMs);
         Duration requestTimeout = budgetDeadline == null ? this.requestTimeout : min(this.requestTimeout, Duration.ofMillis(Math.max(1, budget)));
-        long deadline = System.nanoTime() + retryTimeoutMs * 1_000_000L;
+        long deadline = System.nanoTime() + nanos(retryTimeoutMs);
         long backoff = backoffMs;
         int attempts = 0;
         Exception lastFailure = null;
@@ -251,29 +293,28 @@ public final class SchemaRegistryClient implements RegistryOperations {
             URI base = urls.get(current);
             attempts++;
             try {
-                HttpResponse<InputStream> response = http.send(request(method, base, path, body, requestTimeout), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<byte[]> response = exchange(request(method, base, path, body, requestTimeout), requestTimeout);
                 httpCalls.incrementAndGet();
                 int status = response.statusCode();
-                try (InputStream in = response.body()) {
-                    byte[] bytes = in.readAllBytes();
-                    if (status >= 200 && status < 300) {
-                        LOG.debug("{} {}{} -> {}", method, base, path, status);
-                        return success(method, base, path, about, status, response, bytes);
-                    }
-                    if (!isTransient(status)) {
-                        throw refusal(method, path, about, status, bytes);
-                    }
-                    lastProblem = "HTTP " + status;
+                byte[] bytes = response.body();
+                if (status >= 200 && status < 300) {
+                    LOG.debug("{} {}{} -> {}", method, base, path, status);
+                    return success(method, base, path, about, status, response, bytes);
                 }
+                if (!isTransient(status)) {
+                    throw refusal(method, path, about, status, bytes);
+                }
+                lastProblem = "HTTP " + status;
             }
             catch (IOException e) {
                 httpCalls.incrementAndGet();
+                if (isCertificateProblem(e)) {
+                    throw new SchemaRegistryException("The schema registry at " + base + " cannot be trusted: " + e.getMessage()
+                            + ". Its certificate must be signed by a certificate authority in the JVM's trust store or in "
+                            + SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION + ", and name the URL's host.", e);
+                }
                 lastFailure = e;
-                lastProblem = e.getClass().getSimpleName();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryUnavailableException("Interrupted while calling the schema registry at " + base, e);
+                lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
             }
             long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
             if (remainingMs <= 0) {
@@ -287,6 +328,52 @@ public final class SchemaRegistryClient implements RegistryOperations {
             sleep(Math.min(remainingMs, backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1)));
             backoff = Math.min(backoffMaxMs, backoff * 2);
         }
+    }
+
+    /**
+     * One HTTP exchange, its body included, within {@code timeout}: the request's own timeout ends
+     * when the headers arrive, and a registry (or proxy) that then stalls in the body would hold the
+     * task forever.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request, Duration timeout) throws IOException {
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no whole answer within " + timeout.toMillis() + " ms");
+        }
+        catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("Interrupted while calling the schema registry at " + request.uri().getScheme() + "://"
+                    + request.uri().getAuthority(), e);
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new SchemaRegistryException("Calling the schema registry failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** A certificate the trust store does not accept, or one for another host: retrying cannot change it. */
+    private static boolean isCertificateProblem(IOException e) {
+        if (!(e instanceof SSLHandshakeException) && !(e instanceof SSLPeerUnverifiedException)) {
+            return false;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException || cause instanceof SSLPeerUnverifiedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Milliseconds as nanoseconds, at most about 146 years: a "retry for ever" of Long.MAX_VALUE ms must not wrap into the past. */
+    private static long nanos(long ms) {
+        return Math.min(ms, Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
     }
 
     /**
@@ -310,7 +397,7 @@ public final class SchemaRegistryClient implements RegistryOperations {
     @Override
     public <T> T withRetryBudget(long budgetMs, java.util.function.Supplier<T> calls) {
         Long outer = retryBudget.get();
-        long deadline = System.nanoTime() + budgetMs * 1_000_000L;
+        long deadline = System.nanoTime() + nanos(budgetMs);
         retryBudget.set(outer == null || deadline - outer < 0 ? deadline : outer);
         try {
             return calls.get();

@@ -105,9 +105,14 @@ public final class SchemaRegistryClientConfig extends AbstractConfig {
                     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
                         throw new IllegalArgumentException();
                     }
+                    if (uri.getRawUserInfo() != null) {
+                        // a URL is logged and put in messages and dead letters' reasons: credentials go in their own (password) key
+                        throw new ConfigException(name, uri.getScheme() + "://***@" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                                + "/...", "must not hold credentials: set " + BASIC_AUTH_USER_INFO + " (user:password) instead");
+                    }
                 }
                 catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, url, "is not an http(s) URL");
+                    throw new ConfigException(name, url.contains("@") ? "(not shown: it may hold credentials)" : url, "is not an http(s) URL");
                 }
             }
         }

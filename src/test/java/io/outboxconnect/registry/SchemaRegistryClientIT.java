@@ -64,6 +64,16 @@ class SchemaRegistryClientIT {
     }
 
     @Test
+    void aSchemaIsFoundByLookupWhateverItsWhitespace() {
+        String subject = subject();
+        int id = client.register(subject, orderEvent + "\n");
+        String sameSchemaOnOneLine = new Schema.Parser().parse(orderEvent).toString();
+
+        assertThat(client.lookup(subject, orderEvent.trim()).id()).isEqualTo(id);
+        assertThat(client.lookup(subject, sameSchemaOnOneLine).id()).isEqualTo(id);
+    }
+
+    @Test
     void forwardTransitiveIsSetAndReadBack() {
         String subject = subject();
         client.register(subject, orderEvent);

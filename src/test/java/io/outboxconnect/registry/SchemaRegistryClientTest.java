@@ -1,12 +1,15 @@
 package io.outboxconnect.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,6 +44,9 @@ class SchemaRegistryClientTest {
             Map<String, String> seen = new HashMap<>();
             seen.put("method", exchange.getRequestMethod());
             seen.put("path", exchange.getRequestURI().getRawPath());
+            if (exchange.getRequestURI().getRawQuery() != null) {
+                seen.put("query", exchange.getRequestURI().getRawQuery());
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth != null) {
                 seen.put("authorization", auth);
@@ -233,5 +239,78 @@ class SchemaRegistryClientTest {
 
         assertThat(config.toString()).doesNotContain("s3cret");
         assertThat(new SchemaRegistryClient(config).toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aRegistryThatStallsInTheMiddleOfItsAnswerIsTimedOutAndRetriedNotWaitedOnForEver() throws IOException {
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                while (!stalling.isClosed()) {
+                    try {
+                        Socket connection = stalling.accept();
+                        connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        connection.getOutputStream().flush(); // and then nothing more, connection left open
+                    }
+                    catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            SchemaRegistryClient client = client("http://127.0.0.1:" + stalling.getLocalPort(), SchemaRegistryClientConfig.REQUEST_TIMEOUT_MS, "300");
+
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> client.register("orders-value", "\"string\""))
+                    .isInstanceOf(RegistryUnavailableException.class)
+                    .hasMessageContaining("no whole answer within 300 ms"));
+        }
+    }
+
+    @Test
+    void credentialsInARegistryUrlAreRefusedWithoutBeingShown() {
+        assertThatThrownBy(() -> new SchemaRegistryClientConfig(Map.of(SchemaRegistryClientConfig.URL, "http://svc:s3cret@registry:8081")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO)
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> new SchemaRegistryClientConfig(Map.of(SchemaRegistryClientConfig.URL, "http://svc:s3 cret@registry:8081")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageNotContaining("s3 cret");
+    }
+
+    @Test
+    void anAnswerWithoutASchemaIdOrWithOnePastFourBytesIsAFaultNotIdZero() throws IOException {
+        String url = serve();
+        script.add(new Answer(200, ""));
+        assertThatThrownBy(() -> client(url).register("orders-value", "\"string\"")).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("no schema id");
+
+        script.clear();
+        script.add(new Answer(200, "{\"id\": 4294967297}"));
+        assertThatThrownBy(() -> client(url).register("orders-value", "\"string\"")).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("4294967297");
+
+        script.clear();
+        script.add(new Answer(200, "{\"subject\": \"orders-value\", \"id\": 3}"));
+        assertThatThrownBy(() -> client(url).latest("orders-value")).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("no schema");
+    }
+
+    @Test
+    void aRetryTimeoutTooLargeToCountInNanosecondsStillRetries() throws IOException {
+        script.add(new Answer(503, ""));
+        script.add(new Answer(200, "{\"id\": 7}"));
+
+        assertThat(client(serve(), SchemaRegistryClientConfig.RETRY_TIMEOUT_MS, String.valueOf(Long.MAX_VALUE))
+                .register("orders-value", "\"string\"")).isEqualTo(7);
+        assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void aLookupAsksTheRegistryToNormalizeSoTheSameSchemaWrittenDifferentlyIsFound() throws IOException {
+        script.add(new Answer(200, "{\"subject\": \"orders-value\", \"version\": 2, \"id\": 5, \"schema\": \"\\\"string\\\"\"}"));
+
+        assertThat(client(serve()).lookup("orders-value", "\"string\"").id()).isEqualTo(5);
+        assertThat(requests.get(0)).containsEntry("path", "/subjects/orders-value").containsEntry("query", "normalize=true");
     }
 }

@@ -98,7 +98,10 @@ class SchemaRegistryClientTlsTest {
         SchemaRegistryClient client = new SchemaRegistryClient(new SchemaRegistryClientConfig(Map.of(
                 SchemaRegistryClientConfig.URL, url(), SchemaRegistryClientConfig.RETRY_TIMEOUT_MS, "300")));
 
-        assertThatThrownBy(client::globalCompatibility).isInstanceOf(RegistryUnavailableException.class).hasMessageContaining("SSL");
+        assertThatThrownBy(client::globalCompatibility).as("a certificate problem is not an outage: retrying cannot change it")
+                .isExactlyInstanceOf(SchemaRegistryException.class).hasMessageContaining("cannot be trusted").hasMessageContaining("PKIX")
+                .hasMessageContaining(SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION);
+        assertThat(client.httpCalls()).isEqualTo(1);
     }
 
     @Test
