@@ -401,10 +401,19 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             row.timestamp = recordTimestamp(change, changeSchema, row); // once the row is sure to be published
         }
         catch (DataException e) {
+            if (!(e instanceof StreamSchemas.MissingSchemaException) && current != null && newerLatest(current, row.aggregate)) {
+                return row(record, change, changeSchema, rowStreams); // at most once per stream: a second time, the check is not due
+            }
             row.fail(e, current == null ? rowStreams.get(0) : current, describe(record, row.eventId));
         }
         lastRow = row;
         return row;
+    }
+
+    /** Whether the registry has a newer latest version of the stream's schema for a row that did not fit the one in use. */
+    private boolean newerLatest(OutboxStream stream, String aggregate) {
+        StreamSchemas<?> schemas = stream == OutboxStream.EVENT ? events : states;
+        return schemas != null && aggregate != null && schemas.newerLatest(aggregate);
     }
 
     /**

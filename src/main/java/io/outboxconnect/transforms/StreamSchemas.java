@@ -12,6 +12,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.errors.DataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.outboxconnect.avro.ConfluentAvroWriter;
 import io.outboxconnect.naming.OutboxNames;
@@ -30,9 +32,14 @@ import io.outboxconnect.registry.SubjectNotFoundException;
  * subject must already hold; or that source registered on first use ({@code schemas.auto.register},
  * for development). Every schema is checked against the stream's contract before it is used.
  *
+ * <p>A latest version is asked for again when a row does not fit it ({@link #newerLatest}): a
+ * team registers a new version (a new event type, a new field) while the connector runs.
+ *
  * @param <T> what the stream builds from a checked schema (the envelope, or the aggregate mapping)
  */
 final class StreamSchemas<T> {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(StreamSchemas.class);
 
     /** Checks a schema against the stream's contract and builds what the stream writes with. */
     @FunctionalInterface
@@ -68,6 +75,10 @@ final class StreamSchemas<T> {
     static final long MISSING_SCHEMA_RETRY_NANOS = 30_000_000_000L;
     /** At most this many missing aggregates are remembered: bad rows may name a new one each (an id in the type column). */
     static final int MISSING_CACHED = 1_000;
+    /** How long after the registry was last asked for an aggregate's latest version a row that does not fit it asks again. */
+    static final long LATEST_RECHECK_NANOS = 10_000_000_000L;
+    /** By resolved aggregate, when a row that does not fit its latest version may ask the registry for a newer one. */
+    private final Map<String, Long> nextLatestCheck = new HashMap<>();
 
     StreamSchemas(RegistryOperations registry, String registryUrls, OutboxNames names, boolean autoRegister, Settings settings, Contract<T> contract) {
         this.registry = registry;
@@ -97,6 +108,42 @@ final class StreamSchemas<T> {
             byAggregate.put(aggregate, resolved);
         }
         return resolved;
+    }
+
+    private boolean followsLatest() {
+        return source.isEmpty() && settings.pinnedVersion() == null;
+    }
+
+    /**
+     * For a row that does not fit the aggregate's schema in use: whether the subject's latest
+     * version is now another one, which then replaces it (checked against the contract as at the
+     * start). Asks the registry at most once per {@link #LATEST_RECHECK_NANOS} per aggregate, so bad
+     * rows do not cost a call each; never for a pinned version or a configured source. A registry
+     * that does not answer fails the task, as at the start: whether the row is bad cannot be known.
+     */
+    boolean newerLatest(String aggregate) {
+        Resolved<T> inUse = byAggregate.get(aggregate);
+        Long due = nextLatestCheck.get(aggregate);
+        long now = System.nanoTime();
+        if (inUse == null || !followsLatest() || due != null && now - due < 0) {
+            return false;
+        }
+        nextLatestCheck.put(aggregate, now + LATEST_RECHECK_NANOS);
+        String subject = OutboxNames.valueSubject(inUse.topic());
+        RegisteredSchema latest;
+        try {
+            latest = registry.latest(subject);
+        }
+        catch (SubjectNotFoundException | SchemaNotFoundException e) {
+            return false; // deleted meanwhile: the row is judged by the schema in use
+        }
+        if (latest.id() == inUse.writer().schemaId()) {
+            return false;
+        }
+        byAggregate.put(aggregate, resolved(aggregate, inUse.topic(), latest, origin(subject, latest)));
+        LOGGER.info("A {} row of aggregate '{}' did not fit schema id {}; the registry's latest version of '{}' is now {} (id {}), used from now on",
+                settings.what(), aggregate, inUse.writer().schemaId(), subject, latest.version(), latest.id());
+        return true;
     }
 
     private void remember(String aggregate, MissingSchemaException e) {
@@ -134,7 +181,7 @@ final class StreamSchemas<T> {
         String origin;
         if (source.isEmpty()) {
             registered = registered(aggregate, subject);
-            origin = "'" + subject + "' version " + registered.version() + " (id " + registered.id() + ")";
+            origin = origin(subject, registered);
         }
         else {
             String schemaJson = readSource(aggregate);
@@ -145,8 +192,16 @@ final class StreamSchemas<T> {
                     : lookup(aggregate, subject, schemaJson, describedSource);
             origin = describedSource + " (registered under '" + subject + "' with id " + registered.id() + ")";
         }
+        return resolved(aggregate, topic, registered, origin);
+    }
+
+    private Resolved<T> resolved(String aggregate, String topic, RegisteredSchema registered, String origin) {
         Schema schema = parse(registered.schema(), origin);
         return new Resolved<>(aggregate, topic, contract.check(schema, aggregate, origin), new ConfluentAvroWriter(registered.id(), schema));
+    }
+
+    private static String origin(String subject, RegisteredSchema registered) {
+        return "'" + subject + "' version " + registered.version() + " (id " + registered.id() + ")";
     }
 
     private RegisteredSchema registered(String aggregate, String subject) {

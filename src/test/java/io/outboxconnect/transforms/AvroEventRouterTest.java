@@ -399,6 +399,53 @@ class AvroEventRouterTest {
     }
 
     @Test
+    void anEventTypeRegisteredWhileTheConnectorRunsIsPublishedWithTheNewLatestVersion() throws IOException {
+        var router = routerWithRegisteredOrderSchema();
+        int first = ConfluentAvroWriter.schemaIdOf((byte[]) router.apply(OutboxChangeEvents.seed000().row().inserted()).value());
+        String withReturns = orderEventSchema().replace("\"ORDER_DELETED\"", "\"ORDER_DELETED\", \"ORDER_RETURNED\"");
+        int second = registry.register(EVENTS_SUBJECT, withReturns);
+
+        SourceRecord returned = router.apply(OutboxChangeEvents.seed000().row().with("event_type", "ORDER_RETURNED").inserted());
+        SourceRecord created = router.apply(OutboxChangeEvents.seed000().row().inserted());
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(ConfluentAvroWriter.schemaIdOf((byte[]) returned.value())).isEqualTo(second);
+        byte[] bytes = (byte[]) returned.value();
+        GenericRecord envelope = new GenericDatumReader<GenericRecord>(new Schema.Parser().parse(withReturns))
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertThat(envelope.get("event_type").toString()).isEqualTo("ORDER_RETURNED");
+        assertThat(ConfluentAvroWriter.schemaIdOf((byte[]) created.value())).as("the new version from then on").isEqualTo(second);
+    }
+
+    @Test
+    void rowsThatFitNoVersionAskTheRegistryForANewerOneAtMostOncePerInterval() {
+        var router = routerWithRegisteredOrderSchema();
+        router.apply(OutboxChangeEvents.seed000().row().inserted());
+        int calls = registry.calls.get();
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> router.apply(OutboxChangeEvents.seed000().row().with("event_type", "ORDER_TELEPORTED").inserted()))
+                    .isInstanceOf(DataException.class).hasMessageContaining("ORDER_TELEPORTED");
+        }
+
+        assertThat(registry.calls.get() - calls).as("one look for a newer version, then none for %d s", StreamSchemas.LATEST_RECHECK_NANOS / 1_000_000_000L)
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aPinnedVersionIsNeverSwappedForANewerOne() {
+        registry.register(EVENTS_SUBJECT, orderEventSchema());
+        var router = router(config("schemas.event.version", "1"));
+        router.apply(OutboxChangeEvents.seed000().row().inserted());
+        registry.register(EVENTS_SUBJECT, orderEventSchema().replace("\"ORDER_DELETED\"", "\"ORDER_DELETED\", \"ORDER_RETURNED\""));
+        int calls = registry.calls.get();
+
+        assertThatThrownBy(() -> router.apply(OutboxChangeEvents.seed000().row().with("event_type", "ORDER_RETURNED").inserted()))
+                .isInstanceOf(DataException.class);
+        assertThat(registry.calls.get()).isEqualTo(calls);
+    }
+
+    @Test
     void autoRegisterRegistersTheConfiguredSourceFile() {
         var router = router(config("schemas.auto.register", true, "schemas.event.source", "schemas/{domain}/{aggregate}_event.avsc"));
 
