@@ -210,7 +210,8 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
         Struct change = (Struct) record.value();
         String op = (String) change.get(changeSchema.op());
         boolean update = Envelope.Operation.UPDATE.code().equals(op);
-        boolean delete = Envelope.Operation.DELETE.code().equals(op);
+        // a TRUNCATE (when skipped.operations lets it through) clears the outbox: clean-up, as a delete is
+        boolean delete = Envelope.Operation.DELETE.code().equals(op) || Envelope.Operation.TRUNCATE.code().equals(op);
         if (!update && !delete && !Envelope.Operation.CREATE.code().equals(op) && !Envelope.Operation.READ.code().equals(op)) {
             return super.apply(record);
         }
@@ -223,7 +224,7 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
             if (update) {
                 return unexpectedUpdate(record, change);
             }
-            metrics.ignored("delete"); // deleting the row in its own transaction is the recommended clean-up
+            metrics.ignored(Envelope.Operation.TRUNCATE.code().equals(op) ? "truncate" : "delete"); // deleting the row in its own transaction is the recommended clean-up
             return null;
         }
 

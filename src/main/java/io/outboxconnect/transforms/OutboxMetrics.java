@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per aggregate and event type: {@code events-total}, {@code states-total}, {@code tombstones-total},
  * {@code dead-letters-total} (each with a {@code -rate} per second). Per operation: {@code ignored-total}
- * (updates and deletes of outbox rows). Per task: {@code record-timestamps-replaced-total} (rows whose
+ * (updates, deletes and truncates of outbox rows). Per task: {@code record-timestamps-replaced-total} (rows whose
  * event date Kafka refuses as a record timestamp), {@code serialization-time-ns-avg/-max} (payload to
  * Avro bytes, per row), {@code event-age-ms-avg/-max} (now − event_date when the event is handed to
  * the producer), {@code registry-calls-total} and {@code registry-cache-hits-total}.
@@ -121,7 +121,7 @@ final class OutboxMetrics {
     }
 
     void ignored(String operation) {
-        total("ignored|" + operation, () -> new Stat("ignored-total", "Outbox changes ignored: updates and deletes of outbox rows.",
+        total("ignored|" + operation, () -> new Stat("ignored-total", "Outbox changes ignored: updates, deletes and truncates of outbox rows.",
                 tags("operation", operation), new CumulativeCount()));
     }
 

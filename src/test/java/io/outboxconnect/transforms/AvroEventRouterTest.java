@@ -283,12 +283,13 @@ class AvroEventRouterTest {
     }
 
     @Test
-    void updatesDeletesAndTombstonesOfTheOutboxAreIgnored() {
+    void updatesDeletesTruncatesAndTombstonesOfTheOutboxAreIgnored() {
         var row = OutboxChangeEvents.seed000().row();
         var router = routerWithRegisteredOrderSchema();
 
         assertThat(router.apply(row.updated())).isNull();
         assertThat(router.apply(row.deleted())).isNull();
+        assertThat(router.apply(row.truncated())).isNull();
         assertThat(router.apply(row.tombstone())).isNull();
     }
 

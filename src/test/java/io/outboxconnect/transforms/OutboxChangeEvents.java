@@ -140,6 +140,11 @@ final class OutboxChangeEvents {
             return record(envelope.delete(struct(), source(false), Instant.ofEpochMilli(SOURCE_TS_MS)));
         }
 
+        /** A TRUNCATE of the outbox table, as Debezium emits it when truncates are not skipped ({@code skipped.operations}). */
+        SourceRecord truncated() {
+            return record(envelope.truncate(source(false), Instant.ofEpochMilli(SOURCE_TS_MS)));
+        }
+
         /** The tombstone Debezium emits after a delete (tombstones.on.delete=true). */
         SourceRecord tombstone() {
             return new SourceRecord(partition(), offset(), topic(), null, keySchema, key(), null, null);
