@@ -15,6 +15,7 @@ import io.outboxconnect.generator.ConnectorConfig;
 import io.outboxconnect.naming.OutboxNames;
 import io.outboxconnect.registry.IncompatibleSchemaException;
 import io.outboxconnect.registry.RegisteredSchema;
+import io.outboxconnect.registry.RegistryUnavailableException;
 import io.outboxconnect.registry.SchemaNotFoundException;
 import io.outboxconnect.registry.SchemaRegistryClient;
 import io.outboxconnect.registry.SchemaRegistryClientConfig;
@@ -122,6 +123,8 @@ final class RegisterCommand implements Callable<Integer> {
                     try {
                         int id = registry.register(name, subject.getValue());
                         out.println("registered " + name + " (" + COMPATIBILITY + "), schema id " + id);
+                        // a schema registered before is not registered again: if it is not the latest, the connector writes with another
+                        problems.addAll(check(registry, name, subject.getValue(), out));
                     }
                     catch (IncompatibleSchemaException e) {
                         problems.add(name + ": incompatible with the registered versions under " + COMPATIBILITY + ": " + e.getMessage());
@@ -134,9 +137,14 @@ final class RegisterCommand implements Callable<Integer> {
             problems.forEach(err::println);
             return problems.isEmpty() ? ExitCodes.OK : ExitCodes.NOT_HEALTHY;
         }
-        catch (SchemaRegistryException e) {
+        catch (RegistryUnavailableException e) {
             err.println("The schema registry failed: " + e.getMessage());
             return ExitCodes.UNREACHABLE;
+        }
+        catch (SchemaRegistryException e) {
+            // an answer, not an outage: credentials, permissions, a schema the registry finds invalid
+            err.println("The schema registry refused: " + e.getMessage());
+            return ExitCodes.NOT_HEALTHY;
         }
     }
 

@@ -85,6 +85,33 @@ class CommandFailuresTest {
     }
 
     @Test
+    void registeringASchemaThatIsAnOlderVersionIsNotReportedAsDone() throws IOException {
+        // the registry answers a schema it holds already with that version's id, and creates no new version
+        String url = registry(request -> request.startsWith("POST /subjects/") && !request.endsWith("/versions")
+                ? new Object[] {200, "{\"subject\": \"s\", \"version\": 1, \"id\": 1, \"schema\": \"\\\"string\\\"\"}"}
+                : request.endsWith("/versions")
+                        ? new Object[] {200, "{\"id\": 1}"}
+                        : request.endsWith("/versions/latest")
+                                ? new Object[] {200, "{\"subject\": \"s\", \"version\": 2, \"id\": 7, \"schema\": \"\\\"string\\\"\"}"}
+                                : new Object[] {200, "{\"compatibilityLevel\": \"FORWARD_TRANSITIVE\", \"compatibility\": \"FORWARD_TRANSITIVE\"}"});
+
+        int code = run("register", "--spec", EXAMPLE, "--connect-url", "http://" + NOTHING, "--registry-url", url, "--schemas", "register");
+
+        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.NOT_HEALTHY);
+        assertThat(err.toString()).contains("public.commerce.order_event.c1.v1-value: the spec's schema is version 1, but the latest is version 2");
+    }
+
+    @Test
+    void aRegistryThatRefusesTheCredentialsIsARefusalNotAnOutage() throws IOException {
+        String url = registry(request -> new Object[] {401, "{\"error_code\": 40101, \"message\": \"Unauthorized\"}"});
+
+        int code = run("register", "--spec", EXAMPLE, "--connect-url", "http://" + NOTHING, "--registry-url", url, "--schemas", "register");
+
+        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.NOT_HEALTHY);
+        assertThat(err.toString()).contains("The schema registry refused").contains("HTTP 401");
+    }
+
+    @Test
     void checkReadsTheGlobalCompatibilityOnlyWhenTheSubjectHasNone() throws IOException {
         // a service account may read its own subjects' configuration and not the registry's
         String url = registry(request -> request.startsWith("POST /subjects/") || request.endsWith("/versions/latest")
