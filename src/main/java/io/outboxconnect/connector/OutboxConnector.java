@@ -96,17 +96,17 @@ public class OutboxConnector extends SourceConnector {
 
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
-        return delegateFor(props).exactlyOnceSupport(props);
+        return delegateOf(props).exactlyOnceSupport(props);
     }
 
     @Override
     public ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> props) {
-        return delegateFor(props).canDefineTransactionBoundaries(props);
+        return delegateOf(props).canDefineTransactionBoundaries(props);
     }
 
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
-        return delegateFor(connectorConfig).alterOffsets(connectorConfig, offsets);
+        return delegateOf(connectorConfig).alterOffsets(connectorConfig, offsets);
     }
 
     @Override
@@ -125,14 +125,21 @@ public class OutboxConnector extends SourceConnector {
     }
 
     private static SourceConnector delegateFor(Map<String, String> props) {
-        String className = props.getOrDefault(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, OutboxConnectorConfig.DEFAULT_DELEGATE);
         try {
             new OutboxConnectorConfig(props);
         }
         catch (ConfigException e) {
             throw new ConnectException("Invalid outbox connector configuration: " + e.getMessage(), e);
         }
-        return instantiate(className);
+        return delegateOf(props);
+    }
+
+    /**
+     * The delegate, without checking this connector's own keys: what the worker asks while it
+     * validates a configuration, whose errors validate() reports on their keys, not twice.
+     */
+    private static SourceConnector delegateOf(Map<String, String> props) {
+        return instantiate(props.getOrDefault(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, OutboxConnectorConfig.DEFAULT_DELEGATE));
     }
 
     private static SourceConnector instantiate(String className) {

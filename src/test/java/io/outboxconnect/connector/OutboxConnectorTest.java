@@ -82,6 +82,16 @@ class OutboxConnectorTest {
     }
 
     @Test
+    void exactlyOnceSupportIsAnsweredEvenWhenAnOutboxKeyIsWrongWhichValidateReportsOnItsKey() {
+        Map<String, String> props = Map.of(OutboxConnectorConfig.DELEGATE_CONNECTOR_CLASS, StubDebeziumConnector.class.getName(),
+                OutboxConnectorConfig.STREAMS, "event,nonsense");
+
+        assertThat(new OutboxConnector().exactlyOnceSupport(props)).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+        assertThat(new OutboxConnector().validate(props).configValues()).filteredOn(v -> v.name().equals(OutboxConnectorConfig.STREAMS))
+                .singleElement().satisfies(v -> assertThat(v.errorMessages()).isNotEmpty());
+    }
+
+    @Test
     void configHoldsPostgresConnectorsKeysAndOurs() {
         ConfigDef def = new OutboxConnector().config();
 
