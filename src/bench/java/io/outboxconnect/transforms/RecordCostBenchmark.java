@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
-import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Header;
@@ -48,6 +47,7 @@ import io.debezium.transforms.outbox.EventRouterConfigDefinition;
 import io.outboxconnect.bench.ChangeEventReplay;
 import io.outboxconnect.bench.OrderAggregates;
 import io.outboxconnect.connector.OutboxConnectorTask;
+import io.outboxconnect.connector.OutboxValueConverter;
 import io.outboxconnect.connector.StringHeaderConverter;
 import io.outboxconnect.registry.SchemaRegistryClient;
 import io.outboxconnect.registry.SchemaRegistryClientConfig;
@@ -263,7 +263,7 @@ public class RecordCostBenchmark {
             // the worker hands every transformation its plugin metrics: recording them is part of the cost
             router.withPluginMetrics(new PluginMetricsImpl(metrics, Map.of("connector", "bench", "task", "0", "transformation", "outbox")));
             headers = new StringHeaderConverter();
-            converters(new ByteArrayConverter(), Map.of());
+            converters(new OutboxValueConverter(), Map.of()); // the generated config's value converter
         }
 
         @Setup(Level.Iteration)

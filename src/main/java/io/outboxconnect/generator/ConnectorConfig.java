@@ -57,6 +57,7 @@ public final class ConnectorConfig {
         String table = spec.database().schema() + "." + spec.outboxTable();
         boolean shared = spec.tableLayout() == TableLayout.SHARED;
         boolean retain = spec.cleanup() == Cleanup.RETAIN;
+        String heartbeatTopic = OutboxNames.heartbeatTopic(spec.debeziumTopicPrefix());
 
         group("Connector",
                 e("connector.class", "io.outboxconnect.connector.OutboxConnector",
@@ -110,8 +111,17 @@ public final class ConnectorConfig {
                                 + "outbox topics carry the id and event_type headers only."),
                 e("poll.interval.ms", "10", "Debezium's default (500 ms) dominates end-to-end latency; 10 ms gives p99 in the tens of ms."),
                 e("heartbeat.interval.ms", "10000",
-                        "Emits a heartbeat every 10 s so the connector confirms WAL positions even when the outbox is quiet; the "
-                                + "heartbeat records are dropped by the dropHeartbeats transform below.")));
+                        "A heartbeat every 10 s, written to " + heartbeatTopic + ": Connect commits a source offset only with a record it "
+                                + "writes, and Debezium confirms to PostgreSQL only committed offsets, so without heartbeats (or with them "
+                                + "dropped by a transform) a quiet outbox in a busy database keeps the slot's WAL until its next row."),
+                e("heartbeat.action.query", "SELECT pg_logical_emit_message(true, 'outbox-connect-heartbeat', '')",
+                        "With every heartbeat, a transaction holding only a logical decoding message (no table, no row): since "
+                                + "PostgreSQL 15, pgoutput sends nothing of transactions that touch no published table, so without it the "
+                                + "heartbeats would carry the position of the last outbox row and the slot would still hold the WAL of the "
+                                + "database's other writes. The message itself is skipped (next key)."),
+                e("message.prefix.exclude.list", ".*",
+                        "Logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) of other applications are not outbox rows: "
+                                + "Debezium skips them instead of emitting records the value converter refuses.")));
         if (retain) {
             capture.add(e("signal.enabled.channels", "source", "Signals (replays) are rows inserted into the signalling table."));
             capture.add(e("signal.data.collection", spec.database().schema() + "." + spec.signalTable(),
@@ -123,8 +133,10 @@ public final class ConnectorConfig {
         group("Converters",
                 e("key.converter", "org.apache.kafka.connect.storage.StringConverter",
                         "The key is the aggregate id as a plain string: per-aggregate order and compaction by key."),
-                e("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
-                        "The SMT writes the Confluent wire format itself (0x00, schema id, Avro binary); the converter passes the bytes."),
+                e("value.converter", "io.outboxconnect.connector.OutboxValueConverter",
+                        "The SMT writes the Confluent wire format itself (0x00, schema id, Avro binary); the converter passes the bytes, "
+                                + "writes Debezium's heartbeats as JSON ({\"ts_ms\":...}) and refuses any other record by topic and schema "
+                                + "(Kafka's ByteArrayConverter cannot write heartbeats)."),
                 e("header.converter", "io.outboxconnect.connector.StringHeaderConverter",
                         "Kafka's default SimpleHeaderConverter, the same bytes, with string headers (id, event_type, the dead letters' "
                                 + "reasons) written straight as UTF-8 instead of through a StringBuilder and a copy of it."));
@@ -133,28 +145,19 @@ public final class ConnectorConfig {
         if (retain) {
             String signalTopic = OutboxNames.debeziumTableTopic(spec.debeziumTopicPrefix(), spec.database().schema(), spec.signalTable());
             transforms.addAll(List.of(
-                    e("predicates", "isHeartbeat,isSignal", "Names the predicates that recognise heartbeats and signalling-table changes."),
-                    e("predicates.isHeartbeat.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
-                    e("predicates.isHeartbeat.pattern", "__debezium-heartbeat\\..*", "Debezium's heartbeat topics."),
+                    e("predicates", "isSignal", "Names the predicate that recognises signalling-table changes."),
                     e("predicates.isSignal.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
                     e("predicates.isSignal.pattern", signalTopic.replace(".", "\\."),
                             "Changes of the signalling table (a replay's window marks), which Debezium streams as " + signalTopic + "."),
-                    e("transforms", "dropHeartbeats,dropSignals,outbox",
-                            "Heartbeats and signalling-table changes are dropped first; every other record goes through the outbox SMT."),
-                    e("transforms.dropHeartbeats.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
-                    e("transforms.dropHeartbeats.predicate", "isHeartbeat", "Only heartbeat records are dropped."),
+                    e("transforms", "dropSignals,outbox",
+                            "Signalling-table changes are dropped first; every other record goes through the outbox SMT (heartbeats pass it "
+                                    + "unchanged)."),
                     e("transforms.dropSignals.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
                     e("transforms.dropSignals.predicate", "isSignal",
-                            "Signalling-table changes are not outbox rows: passed on, they would fail the byte-array value converter.")));
+                            "Signalling-table changes are not outbox rows: passed on, the value converter would refuse them.")));
         }
         else {
-            transforms.addAll(List.of(
-                    e("predicates", "isHeartbeat", "Names the predicate that recognises heartbeat records."),
-                    e("predicates.isHeartbeat.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "Kafka's topic-name predicate."),
-                    e("predicates.isHeartbeat.pattern", "__debezium-heartbeat\\..*", "Debezium's heartbeat topics."),
-                    e("transforms", "dropHeartbeats,outbox", "Heartbeats are dropped first; every other record goes through the outbox SMT."),
-                    e("transforms.dropHeartbeats.type", "org.apache.kafka.connect.transforms.Filter", "Kafka's Filter transform."),
-                    e("transforms.dropHeartbeats.predicate", "isHeartbeat", "Only heartbeat records are dropped.")));
+            transforms.add(e("transforms", "outbox", "Every record goes through the outbox SMT (heartbeats pass it unchanged)."));
         }
         transforms.addAll(List.of(
                 e("transforms.outbox.type", "io.outboxconnect.transforms.AvroEventRouter",
@@ -194,7 +197,7 @@ public final class ConnectorConfig {
         List<Entry> topics = new ArrayList<>(List.of(
                 e("topic.creation.default.replication.factor", rf, "Connect creates missing topics; required keys of the default group."),
                 e("topic.creation.default.partitions", "-1", "The broker's default for any topic no group matches."),
-                e("topic.creation.groups", "dead_letters,events,state", "The three kinds of topics this connector writes."),
+                e("topic.creation.groups", "dead_letters,events,state,heartbeats", "The four kinds of topics this connector writes."),
                 e("topic.creation.dead_letters.include", dlq, "The dead-letter topic: " + spec.deadLetterTopic() + "."),
                 e("topic.creation.dead_letters.replication.factor", rf, "-1: the broker's default.replication.factor."),
                 e("topic.creation.dead_letters.partitions", "1", "Few records, read by people: one partition keeps them in order."),
@@ -217,7 +220,12 @@ public final class ConnectorConfig {
                 e("topic.creation.state.partitions", partitions, "As many as the events topic: the same key lands in the same partition number."),
                 e("topic.creation.state.cleanup.policy", "compact", "The latest state per aggregate id, kept for ever; tombstones remove deleted aggregates."),
                 e("topic.creation.state.min.cleanable.dirty.ratio", "0.1", "Compact early: readers rebuilding state read fewer superseded records."),
-                e("topic.creation.state.delete.retention.ms", "86400000", "Tombstones stay a day, so slow readers still see deletions.")));
+                e("topic.creation.state.delete.retention.ms", "86400000", "Tombstones stay a day, so slow readers still see deletions."),
+                e("topic.creation.heartbeats.include", regexQuote(heartbeatTopic), "Debezium's heartbeat topic: " + heartbeatTopic + "."),
+                e("topic.creation.heartbeats.replication.factor", rf, "-1: the broker's default.replication.factor."),
+                e("topic.creation.heartbeats.partitions", "1", "One key (the server name), one partition."),
+                e("topic.creation.heartbeats.cleanup.policy", "compact",
+                        "Only the latest heartbeat matters (it is what carries the offset); compaction keeps the topic at a few records.")));
         group("Topic creation", topics.toArray(Entry[]::new));
 
         group("Errors",

@@ -170,6 +170,11 @@ public final class OutboxNames {
         return outboxTable + "_signal";
     }
 
+    /** {@code __debezium-heartbeat.{topic.prefix}}: where Debezium writes its heartbeats (its default {@code topic.heartbeat.prefix}). */
+    public static String heartbeatTopic(String topicPrefix) {
+        return "__debezium-heartbeat." + topicPrefix;
+    }
+
     /** {@code {topic.prefix}.{schema}.{table}}: where Debezium itself would publish a captured table's change events. */
     public static String debeziumTableTopic(String topicPrefix, String schema, String table) {
         return topicPrefix + "." + schema + "." + table;

@@ -46,7 +46,8 @@ import io.outboxconnect.transforms.StreamSchemas.Resolved;
  * ({@code naming.event.topic.format}), the key by the aggregate id as a string, and the value by
  * the envelope in the Confluent wire format, written with the schema the registry holds for
  * {@code {topic}-value}. It adds an {@code event_type} header. The connector's value converter must
- * pass bytes through ({@code ByteArrayConverter}).
+ * pass bytes through ({@code io.outboxconnect.connector.OutboxValueConverter}, which also writes
+ * heartbeats).
  */
 public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> implements Monitorable {
 
@@ -54,7 +55,8 @@ public class AvroEventRouter<R extends ConnectRecord<R>> extends EventRouter<R> 
 
     public static final String OVERVIEW_DOC = "Publish each outbox row as an Avro event envelope (Confluent wire format,"
             + " schema from the registry) on {env}.{domain}.{aggregate}_event.{cluster}.{version}, keyed by aggregate id."
-            + " Use with value.converter=org.apache.kafka.connect.converters.ByteArrayConverter.";
+            + " Use with value.converter=io.outboxconnect.connector.OutboxValueConverter (it passes these bytes and writes Debezium's"
+            + " heartbeats, which Kafka's ByteArrayConverter cannot).";
 
     public static final String EVENT_TYPE_HEADER = "event_type";
 

@@ -20,7 +20,7 @@ import io.debezium.data.Envelope;
  * ({@code uuid} → {@code io.debezium.data.Uuid}, {@code jsonb} → {@code io.debezium.data.Json},
  * {@code timestamptz} → {@code io.debezium.time.ZonedTimestamp}).
  */
-final class OutboxChangeEvents {
+public final class OutboxChangeEvents {
 
     static final String TOPIC_PREFIX = "outbox";
     static final long SOURCE_TS_MS = 1_717_243_200_123L;
@@ -160,7 +160,7 @@ final class OutboxChangeEvents {
     }
 
     /** A heartbeat record as Debezium's heartbeat emits it. */
-    static SourceRecord heartbeat() {
+    public static SourceRecord heartbeat() {
         Schema key = SchemaBuilder.struct().name("io.debezium.connector.common.ServerNameKey").field("serverName", Schema.STRING_SCHEMA).build();
         Schema value = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat").field("ts_ms", Schema.INT64_SCHEMA).build();
         return new SourceRecord(Map.of("server", TOPIC_PREFIX), Map.of("lsn", 1L), "__debezium-heartbeat." + TOPIC_PREFIX, null,
@@ -168,7 +168,7 @@ final class OutboxChangeEvents {
     }
 
     /** An insert into a business table captured by the same connector. */
-    static SourceRecord otherTableInsert() {
+    public static SourceRecord otherTableInsert() {
         Schema row = SchemaBuilder.struct().name(TOPIC_PREFIX + ".public.orders.Value").field("id", Schema.STRING_SCHEMA)
                 .field("status", Schema.STRING_SCHEMA).optional().build();
         Envelope envelope = Envelope.defineSchema().withName(TOPIC_PREFIX + ".public.orders.Envelope").withRecord(row).withSource(sourceSchema()).build();
