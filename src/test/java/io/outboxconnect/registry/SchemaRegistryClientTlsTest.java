@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -75,8 +76,14 @@ class SchemaRegistryClientTlsTest {
 
     private static void run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // keytool writes a line or two, far less than a pipe holds: its output is read once it has exited (or been killed)
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("%s: %s", List.of(command), output).isZero();
+        assertThat(exited).as("%s did not finish within 60 s: %s", List.of(command), output).isTrue();
+        assertThat(process.exitValue()).as("%s: %s", List.of(command), output).isZero();
     }
 
     private String url() {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
 
 /**
  * A real distributed Kafka Connect worker in a child JVM: its classpath holds Kafka's runtime
@@ -107,10 +109,8 @@ public final class ConnectWorker implements AutoCloseable {
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn",
-                    // metrics are read as an operator's agent would, over JMX, on loopback only
-                    "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
-                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
-                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
+                    // the JMX agent is started once the worker is up (startJmx); its stubs name loopback
+                    "-Djava.rmi.server.hostname=127.0.0.1",
                     "-cp", String.join(java.io.File.pathSeparator, classpath),
                     "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()));
             // more JVM options for the worker, after the defaults so that they override them: a flight
@@ -129,9 +129,38 @@ public final class ConnectWorker implements AutoCloseable {
         catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Connect worker", e);
         }
+        // SIGKILL: an orphaned worker's orderly stop waits for the broker, which ran in the test JVM
+        SandboxFiles.stopWhenOrphaned(process.pid(), "KILL", log);
         awaitReady(Duration.ofSeconds(120));
+        startJmx();
         System.out.printf("[sandbox] Connect worker on %s (pid %d), ready in %d ms, plugin.path %s, log %s%n",
                 restUrl(), process.pid(), (System.nanoTime() - started) / 1_000_000, SandboxFiles.requiredDir("sandbox.plugin.dir", "set by the build"), log);
+    }
+
+    /**
+     * Starts the worker's JMX agent, through the attach API, on {@code jmxPort} and 127.0.0.1 only:
+     * metrics are read as an operator's agent would, over JMX. Not with {@code -Dcom.sun.management.jmxremote.port}
+     * on the command line: the JDK then also starts its local connector, on a random port of every interface.
+     */
+    private void startJmx() {
+        Properties agent = new Properties();
+        agent.put("com.sun.management.jmxremote.port", String.valueOf(jmxPort));
+        agent.put("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort));
+        agent.put("com.sun.management.jmxremote.host", "127.0.0.1");
+        agent.put("com.sun.management.jmxremote.authenticate", "false");
+        agent.put("com.sun.management.jmxremote.ssl", "false");
+        try {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
+            try {
+                vm.startManagementAgent(agent);
+            }
+            finally {
+                vm.detach();
+            }
+        }
+        catch (AttachNotSupportedException | IOException e) {
+            throw new IllegalStateException("Cannot start the Connect worker's JMX agent on 127.0.0.1:" + jmxPort + ": " + e, e);
+        }
     }
 
     /**
@@ -143,7 +172,10 @@ public final class ConnectWorker implements AutoCloseable {
     public int kill() {
         Process current = process;
         try {
-            int status = current.destroyForcibly().waitFor();
+            if (!current.destroyForcibly().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The Connect worker (pid " + current.pid() + ") did not exit within 60 s of SIGKILL");
+            }
+            int status = current.exitValue();
             System.out.printf("[sandbox] Connect worker (pid %d) killed, exit status %d%n", current.pid(), status);
             return status;
         }

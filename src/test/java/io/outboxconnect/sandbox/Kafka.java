@@ -3,6 +3,7 @@ package io.outboxconnect.sandbox;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,9 @@ import kafka.server.KafkaRaftServer;
  * It can be stopped and started again on the same ports and log directory.
  */
 public final class Kafka implements AutoCloseable {
+
+    /** How long a shutdown may take: a controlled shutdown can wait for ever on a quorum that does not answer. */
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaConfig config;
     private final Path logDir;
@@ -61,6 +65,7 @@ public final class Kafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("log.cleaner.backoff.ms", "1000");
         props.put("auto.create.topics.enable", "false");
+        KafkaRaftServer server = null;
         try {
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             new Formatter()
@@ -72,7 +77,7 @@ public final class Kafka implements AutoCloseable {
                     .setDirectories(List.of(logDir.toString()))
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .run();
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             Kafka kafka = new Kafka(config, server, logDir, port);
             kafka.awaitReady();
@@ -80,7 +85,10 @@ public final class Kafka implements AutoCloseable {
             return kafka;
         }
         catch (Exception e) {
-            SandboxFiles.deleteRecursively(logDir);
+            // a broker that started but did not become ready still runs in this JVM, on its ports and log directory
+            if (server == null || shutdown(server)) {
+                SandboxFiles.deleteRecursively(logDir);
+            }
             throw new IllegalStateException("Kafka did not start: " + e, e);
         }
     }
@@ -113,11 +121,15 @@ public final class Kafka implements AutoCloseable {
         }
     }
 
-    /** Stops the broker (a controlled shutdown); its log directory stays for {@link #startAgain()}. */
+    /**
+     * Stops the broker (a controlled shutdown, for at most {@link #SHUTDOWN_TIMEOUT}); its log
+     * directory stays for {@link #startAgain()}.
+     */
     public synchronized void stop() {
         if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
+            if (!shutdown(server)) {
+                throw new IllegalStateException("Kafka did not shut down within " + SHUTDOWN_TIMEOUT);
+            }
             server = null;
             System.out.println("[sandbox] Kafka stopped");
         }
@@ -135,18 +147,38 @@ public final class Kafka implements AutoCloseable {
             System.out.println("[sandbox] Kafka started again on 127.0.0.1:" + port);
         }
         catch (Exception e) {
+            if (server != null && shutdown(server)) {
+                server = null;
+            }
             throw new IllegalStateException("Kafka did not start again: " + e, e);
         }
     }
 
+    /** Shuts the broker down and waits for it, for at most {@link #SHUTDOWN_TIMEOUT}; whether it finished. */
+    private static boolean shutdown(KafkaRaftServer server) {
+        Thread stopping = new Thread(() -> {
+            server.shutdown();
+            server.awaitShutdown();
+        }, "sandbox-kafka-shutdown");
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+            stopping.join(SHUTDOWN_TIMEOUT.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !stopping.isAlive();
+    }
+
+    /**
+     * Stops the broker and deletes its log directory; a broker that did not shut down keeps it: a
+     * broker whose log directory goes away halts the JVM it runs in, this one.
+     */
     @Override
     public void close() {
-        try {
-            stop();
-        }
-        finally {
-            SandboxFiles.deleteRecursively(logDir);
-        }
+        stop();
+        SandboxFiles.deleteRecursively(logDir);
     }
 
 }

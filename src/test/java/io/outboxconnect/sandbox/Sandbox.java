@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Connect worker loading the plugin from {@code plugin.path}. Started once per test JVM by the
  * first test class that uses {@code @ExtendWith(Sandbox.class)} (or {@link #get()}), shared by
  * every scenario, and stopped in reverse order when JUnit finishes — also after failures — with a
- * shutdown hook as a backstop.
+ * shutdown hook as a backstop. A test JVM halted without its hooks (a fork timeout, {@code kill -9})
+ * leaves its child processes to their watchdogs ({@link SandboxFiles#stopWhenOrphaned}).
  */
 public final class Sandbox implements BeforeAllCallback {
 

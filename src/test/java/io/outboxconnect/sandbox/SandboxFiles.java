@@ -137,6 +137,47 @@ final class SandboxFiles {
     }
 
     /**
+     * Starts a watchdog for a component's process: a shell, a child of this JVM that outlives it, which
+     * sends the process {@code signal} once this JVM is gone, and {@code SIGKILL} if it still runs
+     * 10 s later. It covers what no shutdown hook can: a test JVM halted (a fork timeout, {@code kill -9})
+     * leaves the worker and the registry JVMs running, and PostgreSQL's postmaster, which {@code pg_ctl}
+     * detaches from this JVM. The watchdog exits by itself when the process does; it writes to {@code log}.
+     */
+    static void stopWhenOrphaned(long pid, String signal, Path log) {
+        if (pid <= 1) {
+            throw new IllegalArgumentException("No process to watch: pid " + pid); // kill 0 would signal the whole process group
+        }
+        // a zombie counts as gone: the postmaster's parent is init, which may reap it late
+        String script = """
+                running() { state=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${state#Z}" = "$state" ]; }
+                while running "$1"; do
+                  running "$2" || exit 0
+                  sleep 1
+                done
+                running "$2" || exit 0
+                echo "[sandbox watchdog] the test JVM (pid $1) is gone: SIG$3 to pid $2"
+                kill -s "$3" "$2" 2>/dev/null || exit 0
+                for second in 1 2 3 4 5 6 7 8 9 10; do
+                  sleep 1
+                  running "$2" || exit 0
+                done
+                echo "[sandbox watchdog] pid $2 still runs: SIGKILL"
+                kill -s KILL "$2" 2>/dev/null
+                """;
+        try {
+            new ProcessBuilder("sh", "-c", script, "sandbox-watchdog",
+                    String.valueOf(ProcessHandle.current().pid()), String.valueOf(pid), signal)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the watchdog of pid " + pid, e);
+        }
+    }
+
+    /**
      * Waits until {@code url} answers 200, failing at once with the log's tail if the process dies.
      *
      * @param what the component, for messages

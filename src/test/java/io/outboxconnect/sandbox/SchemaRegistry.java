@@ -56,6 +56,7 @@ public final class SchemaRegistry implements AutoCloseable {
         SchemaRegistry registry = new SchemaRegistry(process, port, workDir, log);
         Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "stop-schema-registry"));
         try {
+            SandboxFiles.stopWhenOrphaned(process.pid(), "TERM", log);
             registry.awaitReady(Duration.ofSeconds(90));
         }
         catch (RuntimeException e) {
