@@ -47,6 +47,7 @@ import io.debezium.transforms.outbox.EventRouterConfigDefinition;
 import io.outboxconnect.bench.ChangeEventReplay;
 import io.outboxconnect.bench.OrderAggregates;
 import io.outboxconnect.connector.OutboxConnectorTask;
+import io.outboxconnect.connector.OutboxConnectorTaskTest;
 import io.outboxconnect.connector.OutboxValueConverter;
 import io.outboxconnect.connector.StringHeaderConverter;
 import io.outboxconnect.registry.SchemaRegistryClient;
@@ -301,7 +302,8 @@ public class RecordCostBenchmark {
         public void setUp(Registry registry, ChangeEvents in) throws InterruptedException {
             router(registry, Map.of());
             task = new OutboxConnectorTask();
-            task.initialize(null);
+            // a worker's context with no stored offset: the first row's earlier copy carries none, as on a new connector
+            task.initialize(new OutboxConnectorTaskTest.StoredOffsets(null));
             task.start(Map.of("outbox.delegate.task.class", ChangeEventReplay.class.getName(), "outbox.streams", "event,state"));
             ChangeEventReplay.handOver(in.batch().subList(0, 1));
             List<SourceRecord> copies = task.poll();

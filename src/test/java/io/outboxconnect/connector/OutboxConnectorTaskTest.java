@@ -78,7 +78,7 @@ public class OutboxConnectorTaskTest {
             .withRecord(ROW).withSource(SOURCE).build();
 
     /** A task context whose offset reader has {@code stored} for every partition (null: nothing stored). */
-    record StoredOffsets(Map<String, Object> stored) implements SourceTaskContext {
+    public record StoredOffsets(Map<String, Object> stored) implements SourceTaskContext {
         @Override
         public Map<String, String> configs() {
             return Map.of();
