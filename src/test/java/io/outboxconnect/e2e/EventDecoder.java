@@ -11,6 +11,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 import io.outboxconnect.sandbox.RegistryRest;
@@ -45,11 +46,20 @@ final class EventDecoder {
         return schemas.computeIfAbsent(schemaId(value), id -> new Schema.Parser().parse(registry.schemaById(id)));
     }
 
+    /**
+     * The record in {@code value}, which must end where the record does: bytes left over mean the value
+     * was written with another schema than the one its id names, which a consumer's decoder would not notice.
+     */
     GenericRecord decode(byte[] value) {
         try {
             Schema schema = writerSchema(value);
-            return new GenericDatumReader<GenericRecord>(schema, schema, WITH_DECIMALS).read(null,
-                    DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+            BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null);
+            GenericRecord record = new GenericDatumReader<GenericRecord>(schema, schema, WITH_DECIMALS).read(null, in);
+            if (!in.isEnd()) {
+                throw new AssertionError("bytes left after the " + schema.getFullName() + " record (schema id " + schemaId(value) + ") in a value of "
+                        + value.length + " bytes: " + record);
+            }
+            return record;
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
@@ -99,27 +100,24 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
         List<BadRow> catalogue = catalogue(orderIds.get(0));
         Map<String, BadRow> bad = new LinkedHashMap<>();
         List<String> goodEventIds = new ArrayList<>();
-        ConcurrentLinkedQueue<String> notRunning = new ConcurrentLinkedQueue<>();
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                JsonNode status = env.connect().status(connector);
-                List<String> states = new ArrayList<>(List.of(status.path("connector").path("state").asText()));
-                status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
-                if (status.path("tasks").isEmpty() || !states.stream().allMatch("RUNNING"::equals)) {
-                    notRunning.add(status.toString());
-                }
-                sleep(250);
-            }
-        }, "connector-status-watcher");
+        Map<String, List<String>> goodEventIdsByOrder = new HashMap<>();
+        StatusWatcher watcher = new StatusWatcher(connector);
         watcher.start();
         try {
+            watcher.awaitObservation();
+            // the rows an update and a delete touch; after them, the last bad row and the last row of each one's aggregate
+            String updated;
+            String deleted;
+            String lastBad;
+            Map<String, String> sentinels = new LinkedHashMap<>();
             try (Connection c = env.connectDatabase()) {
                 c.setAutoCommit(false);
                 int commits = 0;
                 for (int revision = 1; revision <= perAggregate; revision++) {
                     for (String orderId : orderIds) {
-                        goodEventIds.add(OrderService.write(c, orderId, revision == 1 ? "ORDER_CREATED" : "ORDER_UPDATED", "PLACED", revision));
+                        String eventId = OrderService.write(c, orderId, revision == 1 ? "ORDER_CREATED" : "ORDER_UPDATED", "PLACED", revision);
+                        goodEventIds.add(eventId);
+                        goodEventIdsByOrder.computeIfAbsent(orderId, k -> new ArrayList<>()).add(eventId);
                         if (++commits % 60 == 0) {
                             // one bad row shares the good row's transaction: the good one is still published
                             BadRow row = catalogue.get(bad.size() % catalogue.size());
@@ -134,39 +132,66 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
                     }
                 }
                 // outbox rows are insert-only: an update and a delete are ignored, not republished, not dead letters
+                updated = goodEventIds.get(0);
+                deleted = goodEventIds.get(1);
                 try (PreparedStatement update = c.prepareStatement("UPDATE commerce_order_outbox SET event_type = 'ORDER_SHIPPED',"
                         + " event_data = jsonb_set(event_data, '{customer_id}', to_jsonb(?::text)) WHERE event_id = ?::uuid");
                         PreparedStatement delete = c.prepareStatement("DELETE FROM commerce_order_outbox WHERE event_id = ?::uuid")) {
                     update.setString(1, PERSONAL);
-                    update.setString(2, goodEventIds.get(0));
+                    update.setString(2, updated);
                     update.executeUpdate();
-                    delete.setString(1, goodEventIds.get(1));
+                    delete.setString(1, deleted);
                     delete.executeUpdate();
                 }
                 c.commit();
+                // after them, one more bad row: the dead-letter topic has one partition, so every dead letter before it is there once it is
+                lastBad = insert(c, catalogue.get(0));
+                bad.put(lastBad, catalogue.get(0));
+                c.commit();
+                // and one more row on each of their aggregates: whatever they led to is published before it, on its partition
+                for (String orderId : List.of(orderIds.get(0), orderIds.get(1))) {
+                    String eventId = OrderService.write(c, orderId, "ORDER_UPDATED", "PLACED", perAggregate + 1);
+                    c.commit();
+                    sentinels.put(orderId, eventId);
+                    goodEventIds.add(eventId);
+                    goodEventIdsByOrder.get(orderId).add(eventId);
+                }
             }
             assertThat(bad.values().stream().map(BadRow::kind).collect(Collectors.toSet())).as("every kind of bad row was written")
                     .hasSize(catalogue.size());
 
             Set<String> ours = new HashSet<>(orderIds);
-            List<ConsumerRecord<String, byte[]>> events = awaitRecords(EVENTS_TOPIC, ours, goodEventIds.size());
-            List<ConsumerRecord<String, byte[]>> states = awaitRecords(STATE_TOPIC, ours, goodEventIds.size());
-            List<ConsumerRecord<String, byte[]>> deadLetters = awaitDeadLetters(bad.keySet());
-            // the update and delete come after everything; give them time to (not) arrive
-            sleep(2_000);
-            events = awaitRecords(EVENTS_TOPIC, ours, goodEventIds.size());
-
-            assertThat(events.stream().map(r -> header(r, "id")).toList()).as("every good event once, nothing else")
-                    .containsExactlyInAnyOrderElementsOf(goodEventIds);
-            assertThat(states).as("one state record per good row").hasSize(goodEventIds.size());
-            assertThat(revisionsInOrder(events, true)).as("events of each order in commit order").allSatisfy((order, revisions) ->
-                    assertThat(revisions).as(order).isEqualTo(IntStream.rangeClosed(1, perAggregate).boxed().toList()));
-            assertThat(revisionsInOrder(states, false)).as("states of each order in commit order").allSatisfy((order, revisions) ->
-                    assertThat(revisions).as(order).isEqualTo(IntStream.rangeClosed(1, perAggregate).boxed().toList()));
+            Set<String> after = new HashSet<>(sentinels.values());
+            List<ConsumerRecord<String, byte[]>> events = awaitRecordsUntil(EVENTS_TOPIC, ours, after);
+            List<ConsumerRecord<String, byte[]>> states = awaitRecordsUntil(STATE_TOPIC, ours, after);
+            Set<String> ourEventIds = new HashSet<>(goodEventIds);
+            ourEventIds.addAll(bad.keySet());
+            List<ConsumerRecord<String, byte[]>> deadLetters = awaitDeadLettersUntil(ourEventIds, lastBad);
 
             Map<String, List<ConsumerRecord<String, byte[]>>> byEventId = deadLetters.stream()
                     .collect(Collectors.groupingBy(r -> String.valueOf(header(r, "outbox.dlq.event.id"))));
-            assertThat(byEventId.keySet()).as("every bad row is a dead letter, and nothing else is").isEqualTo(bad.keySet());
+            assertThat(byEventId.keySet()).as("every bad row is a dead letter, and no good one is").isEqualTo(bad.keySet());
+
+            assertThat(events.stream().map(r -> header(r, "id")).toList()).as("every good event once, nothing else")
+                    .containsExactlyInAnyOrderElementsOf(goodEventIds);
+            assertThat(states.stream().map(r -> header(r, "id")).toList()).as("one state record per good row, nothing else")
+                    .containsExactlyInAnyOrderElementsOf(goodEventIds);
+            Map<String, List<Integer>> expected = new HashMap<>();
+            orderIds.forEach(order -> expected.put(order, IntStream.rangeClosed(1, sentinels.containsKey(order) ? perAggregate + 1 : perAggregate).boxed().toList()));
+            assertThat(revisionsInOrder(events, true)).as("events of each order in commit order").isEqualTo(expected);
+            assertThat(revisionsInOrder(states, false)).as("states of each order in commit order").isEqualTo(expected);
+            for (Map.Entry<String, String> sentinel : sentinels.entrySet()) {
+                for (List<ConsumerRecord<String, byte[]>> stream : List.of(events, states)) {
+                    List<ConsumerRecord<String, byte[]>> ofOrder = stream.stream().filter(r -> r.key().equals(sentinel.getKey()))
+                            .sorted(Comparator.comparingLong(ConsumerRecord::offset)).toList();
+                    assertThat(ofOrder).as("order %s on one partition", sentinel.getKey()).extracting(ConsumerRecord::partition).containsOnly(ofOrder.get(0).partition());
+                    assertThat(ofOrder).as("order %s: its rows in commit order, the last one after the update of %s and the delete of %s, and nothing"
+                            + " from those two", sentinel.getKey(), updated, deleted)
+                            .extracting(r -> header(r, "id")).containsExactlyElementsOf(goodEventIdsByOrder.get(sentinel.getKey()));
+                    assertThat(ofOrder).as("order %s: no tombstone", sentinel.getKey()).allSatisfy(r -> assertThat(r.value()).isNotNull());
+                }
+            }
+
             for (Map.Entry<String, BadRow> entry : bad.entrySet()) {
                 List<ConsumerRecord<String, byte[]>> letters = byEventId.get(entry.getKey());
                 BadRow row = entry.getValue();
@@ -195,18 +220,88 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
             }
             assertThat(deadLetters.stream().filter(r -> r.key() == null)).as("a row without aggregate id still has its dead letter").isNotEmpty();
 
-            watching.set(false);
-            watcher.join();
-            assertThat(notRunning).as("the connector and its task stayed RUNNING throughout").isEmpty();
+            watcher.stopAfterOneMoreObservation();
+            assertThat(watcher.failures).as("status requests the watcher could not make").isEmpty();
+            assertThat(watcher.notRunning).as("the connector and its task stayed RUNNING throughout, from before the first row to after the last dead letter")
+                    .isEmpty();
 
-            env.workerMetrics().ifPresent(metrics -> awaitMetrics(metrics, connector, bad, orderIds.get(0), perAggregate));
+            env.workerMetrics().ifPresent(metrics -> awaitMetrics(metrics, connector, bad, orderIds.get(0), perAggregate + 1));
             if (env.workerLog().isPresent()) {
                 assertThat(Files.readString(env.workerLog().get())).as("no payload value in the worker's log").doesNotContain(PERSONAL);
             }
         }
         finally {
+            watcher.stop();
+        }
+    }
+
+    /**
+     * Asks the worker for the connector's status four times a second, from before the first row is
+     * written until after the last dead letter is read, and keeps every status that is not all
+     * RUNNING and every request that failed: a watcher that died or never looked would prove nothing.
+     */
+    private final class StatusWatcher {
+
+        final ConcurrentLinkedQueue<String> notRunning = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger observations = new AtomicInteger();
+        private final AtomicBoolean watching = new AtomicBoolean(true);
+        private final Thread thread;
+
+        StatusWatcher(String connector) {
+            thread = new Thread(() -> {
+                while (watching.get()) {
+                    try {
+                        JsonNode status = env.connect().status(connector);
+                        List<String> states = new ArrayList<>(List.of(status.path("connector").path("state").asText()));
+                        status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
+                        if (status.path("tasks").isEmpty() || !states.stream().allMatch("RUNNING"::equals)) {
+                            notRunning.add(status.toString());
+                        }
+                        observations.incrementAndGet();
+                    }
+                    catch (RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                    try {
+                        Thread.sleep(250);
+                    }
+                    catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "connector-status-watcher");
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        /** Waits for the first status the watcher saw. */
+        void awaitObservation() {
+            awaitObservationsAbove(0);
+        }
+
+        /** Waits for one more status than seen so far, then stops the watcher. */
+        void stopAfterOneMoreObservation() throws InterruptedException {
+            awaitObservationsAbove(observations.get());
+            stop();
+        }
+
+        private void awaitObservationsAbove(int seen) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (observations.get() <= seen) {
+                if (!thread.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("the status watcher " + (thread.isAlive() ? "is stuck" : "died") + " after " + observations.get()
+                            + " statuses; requests failed: " + failures);
+                }
+                sleep(50);
+            }
+        }
+
+        void stop() throws InterruptedException {
             watching.set(false);
-            watcher.join();
+            thread.join();
         }
     }
 
@@ -325,13 +420,17 @@ abstract class OutboxBadDataScenarios extends OutboxStateScenarios {
         return revisions;
     }
 
-    private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> eventIds) {
+    /**
+     * The dead letters of this scenario's rows, good or bad, once the one of {@code lastEventId} is among
+     * them (or after two minutes): the rows before it have had theirs, so a missing one is missing and an extra one is there.
+     */
+    private List<ConsumerRecord<String, byte[]>> awaitDeadLettersUntil(Set<String> ourEventIds, String lastEventId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<ConsumerRecord<String, byte[]>> letters = List.of();
         while (System.nanoTime() < deadline) {
             letters = env.kafka().readToEnd(DLQ_TOPIC, true, Duration.ofSeconds(30)).stream()
-                    .filter(r -> eventIds.contains(header(r, "outbox.dlq.event.id"))).toList();
-            if (letters.size() >= eventIds.size()) {
+                    .filter(r -> ourEventIds.contains(header(r, "outbox.dlq.event.id"))).toList();
+            if (letters.stream().anyMatch(r -> lastEventId.equals(header(r, "outbox.dlq.event.id")))) {
                 return letters;
             }
             sleep(500);

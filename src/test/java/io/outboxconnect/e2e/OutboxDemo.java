@@ -40,7 +40,7 @@ public final class OutboxDemo {
                     new String[] {first, "ORDER_SHIPPED", "SHIPPED"},
                     new String[] {second, "ORDER_CANCELLED", "CANCELLED"});
             AtomicInteger revision = new AtomicInteger();
-            try (Connection c = env.connectDatabase(); KafkaConsumer<String, byte[]> consumer = env.kafka().consumer(false)) {
+            try (Connection c = env.connectDatabase(); KafkaConsumer<String, byte[]> consumer = env.kafka().consumer(true)) {
                 consumer.subscribe(List.of(ExampleDeployment.EVENTS_TOPIC, ExampleDeployment.STATE_TOPIC));
                 c.setAutoCommit(false);
                 for (String[] step : story) {

@@ -1,6 +1,9 @@
 package io.outboxconnect.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,9 +47,15 @@ class OutboxFaultsIT extends OutboxFaultScenarios {
         });
     }
 
+    /**
+     * The task restarts while the registry is cut, and the new task resolves its schemas (preloaded
+     * at its start, else with its first record): it must reach the registry during the outage, and
+     * the proxy must have refused it, or the scenario did not test what it says.
+     */
     @Test
     @Order(4)
     void theRegistryUnreachableForThirtySecondsWhileTheTaskRestartsLosesNothing() throws Exception {
+        AtomicInteger refused = new AtomicInteger();
         run("registry unreachable 30 s (task restarted meanwhile)", EVENTS, load -> {
             load.awaitCommitted(load.events() / 3, Duration.ofMinutes(5));
             sandbox.registryProxy().cut();
@@ -56,9 +65,11 @@ class OutboxFaultsIT extends OutboxFaultScenarios {
                 OutboxPipelineScenarios.sleep(REGISTRY_OUTAGE.toMillis());
             }
             finally {
+                refused.set(sandbox.registryProxy().connectionsRefusedWhileCut());
                 sandbox.registryProxy().restore();
             }
         });
+        assertThat(refused.get()).as("connections from the worker to the registry refused during the outage").isPositive();
     }
 
     @Test

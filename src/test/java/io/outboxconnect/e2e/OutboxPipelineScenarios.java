@@ -70,12 +70,15 @@ abstract class OutboxPipelineScenarios {
         }
     }
 
-    /** Reads the events topic until the record with {@code eventId} has arrived; returns everything read. */
+    /**
+     * Reads the events topic, {@code read_committed} (the worker publishes in Kafka transactions when
+     * exactly-once), until the record with {@code eventId} has arrived; returns everything read.
+     */
     List<ConsumerRecord<String, byte[]>> readUntil(String eventId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            all = env.kafka().readToEnd(EVENTS_TOPIC, false, Duration.ofSeconds(30));
+            all = env.kafka().readToEnd(EVENTS_TOPIC, true, Duration.ofSeconds(30));
             if (all.stream().anyMatch(r -> eventId.equals(header(r, "id")))) {
                 return all;
             }
@@ -194,7 +197,7 @@ abstract class OutboxPipelineScenarios {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<ConsumerRecord<String, byte[]>> records = List.of();
         while (System.nanoTime() < deadline) {
-            records = env.kafka().readToEnd(EVENTS_TOPIC, false, Duration.ofSeconds(30)).stream().filter(r -> ours.contains(r.key())).toList();
+            records = env.kafka().readToEnd(EVENTS_TOPIC, true, Duration.ofSeconds(30)).stream().filter(r -> ours.contains(r.key())).toList();
             if (records.size() >= eventIds.size()) {
                 break;
             }

@@ -15,6 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.avro.generic.GenericRecord;
@@ -134,12 +136,18 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
         }
     }
 
-    /** At-least-once, a restart may re-send what was written after the last offset commit: nothing is lost, and D duplicates are reported. */
+    /**
+     * At-least-once, a restart may re-send what was written after the last offset commit: nothing is lost, and D duplicates are reported.
+     * Each restart is seen to happen: a new task opens a new replication connection, so a new walsender streams the slot.
+     */
     @Test
     void restartingTheTaskMidStreamLosesNothingAndDuplicatesNothingUnderExactlyOnce() throws Exception {
         String connector = ExampleDeployment.deploy(env);
         List<String> orderIds = IntStream.range(0, 20).mapToObj(i -> OrderService.newOrderId()).toList();
         List<String> eventIds = new ArrayList<>();
+        // the walsender streaming the slot: before the first restart, after the first, after the second
+        List<Long> walsenders = new ArrayList<>();
+        walsenders.add(awaitWalsenderOtherThan(walsenders, Duration.ofSeconds(60)));
         try (Connection c = env.connectDatabase()) {
             c.setAutoCommit(false);
             for (int revision = 1; revision <= 15; revision++) {
@@ -147,14 +155,19 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
                     eventIds.add(OrderService.write(c, id, revision == 1 ? "ORDER_CREATED" : "ORDER_UPDATED", "PLACED", revision));
                     c.commit();
                 }
+                if (revision == 10) {
+                    // rows kept coming while the first restart happened
+                    walsenders.add(awaitWalsenderOtherThan(walsenders, Duration.ofSeconds(60)));
+                }
                 if (revision == 5 || revision == 10) {
                     // while rows keep coming: the task stops, commits what it has, and resumes from its offsets
                     env.connect().restart(connector);
                 }
             }
         }
+        walsenders.add(awaitWalsenderOtherThan(walsenders, Duration.ofSeconds(60)));
         env.connect().awaitRunning(connector, Duration.ofSeconds(60));
-        env.awaitActiveSlot(ExampleDeployment.SLOT, Duration.ofSeconds(60));
+        assertThat(walsenders).as("a new task streams the slot after each restart").hasSize(3).doesNotHaveDuplicates().doesNotContain(0L);
 
         Set<String> ours = new HashSet<>(orderIds);
         List<ConsumerRecord<String, byte[]>> events = awaitRecords(EVENTS_TOPIC, ours, eventIds.size());
@@ -172,12 +185,40 @@ abstract class OutboxStateScenarios extends OutboxPipelineScenarios {
         }
     }
 
+    /**
+     * Waits until a walsender streams the example's slot that is none of {@code previous}, and
+     * returns its pid: a task that (re)started opened a new replication connection.
+     */
+    private long awaitWalsenderOtherThan(List<Long> previous, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String query = "SELECT coalesce(max(active_pid), 0) FROM pg_replication_slots WHERE slot_name = '" + ExampleDeployment.SLOT + "' AND active";
+        long pid = 0;
+        while (System.nanoTime() < deadline) {
+            pid = env.queryLong(query);
+            if (pid != 0 && !previous.contains(pid)) {
+                return pid;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no new walsender streams the slot " + ExampleDeployment.SLOT + " within " + timeout + " (walsenders before: "
+                + previous + ", now: " + pid + "): the task did not restart");
+    }
+
     List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Set<String> keys, int expected) {
+        return awaitRecords(topic, keys, records -> records.size() >= expected);
+    }
+
+    /** Reads {@code topic}'s records of {@code keys} until the records with the given event ids (header {@code id}) are among them. */
+    List<ConsumerRecord<String, byte[]>> awaitRecordsUntil(String topic, Set<String> keys, Set<String> eventIds) {
+        return awaitRecords(topic, keys, records -> records.stream().map(r -> header(r, "id")).collect(Collectors.toSet()).containsAll(eventIds));
+    }
+
+    private List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Set<String> keys, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             records = env.kafka().readToEnd(topic, true, Duration.ofSeconds(30)).stream().filter(r -> keys.contains(r.key())).toList();
-            if (records.size() >= expected) {
+            if (done.test(records)) {
                 return records;
             }
             sleep(500);

@@ -52,11 +52,12 @@ public final class KafkaReader {
 
     /**
      * Reads {@code topic} from the beginning until {@code expected} records have arrived or
-     * {@code timeout} passes, then returns what arrived (the caller asserts the count).
+     * {@code timeout} passes, then returns what arrived (the caller asserts the count);
+     * {@code read_committed} when asked, as a consumer of a transactional producer's topic reads.
      */
-    public List<ConsumerRecord<String, byte[]>> read(String topic, int expected, Duration timeout) {
+    public List<ConsumerRecord<String, byte[]>> read(String topic, int expected, boolean readCommitted, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(false)) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(readCommitted)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             consumer.subscribe(List.of(topic));
             while (records.size() < expected && System.nanoTime() < deadline) {

@@ -10,12 +10,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy between the Connect worker and the schema registry that can be cut: while
  * cut, every open connection is reset and every new one is reset at once, as a registry behind a
  * failing load balancer looks to its clients. The registry itself keeps running, so its in-memory
- * schemas survive the outage.
+ * schemas survive the outage. It counts the connections it refused during the last outage: the
+ * evidence that a client tried to reach the registry while it was away.
  */
 public final class RegistryProxy implements AutoCloseable {
 
@@ -23,6 +25,7 @@ public final class RegistryProxy implements AutoCloseable {
     private final InetSocketAddress registry;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private final AtomicInteger refusedWhileCut = new AtomicInteger();
     private final Thread acceptor;
 
     private RegistryProxy(ServerSocket listener, InetSocketAddress registry) {
@@ -50,8 +53,9 @@ public final class RegistryProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Resets every open connection and every new one until {@link #restore()}. */
+    /** Resets every open connection and every new one until {@link #restore()}; counts the new ones from zero. */
     public void cut() {
+        refusedWhileCut.set(0);
         cut = true;
         open.forEach(RegistryProxy::reset);
         System.out.println("[sandbox] registry proxy cut: connections are reset");
@@ -59,7 +63,12 @@ public final class RegistryProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
-        System.out.println("[sandbox] registry proxy restored");
+        System.out.println("[sandbox] registry proxy restored; " + refusedWhileCut.get() + " connections refused while cut");
+    }
+
+    /** The connections opened since the last {@link #cut()} that the proxy reset at once because it was cut (not those open when it was cut). */
+    public int connectionsRefusedWhileCut() {
+        return refusedWhileCut.get();
     }
 
     private void accept() {
@@ -72,6 +81,7 @@ public final class RegistryProxy implements AutoCloseable {
                 return;
             }
             if (cut) {
+                refusedWhileCut.incrementAndGet();
                 reset(client);
                 continue;
             }
@@ -80,6 +90,15 @@ public final class RegistryProxy implements AutoCloseable {
                 upstream.connect(registry, 5_000);
                 open.add(client);
                 open.add(upstream);
+                if (cut) {
+                    // cut while this one was connecting, perhaps after cut() reset the open ones: it must not get through
+                    refusedWhileCut.incrementAndGet();
+                    open.remove(client);
+                    open.remove(upstream);
+                    reset(client);
+                    close(upstream);
+                    continue;
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             }
