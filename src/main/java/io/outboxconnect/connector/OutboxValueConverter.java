@@ -55,8 +55,20 @@ public class OutboxValueConverter implements Converter, Versioned {
             return copy;
         }
         throw new DataException("A record for topic " + topic + " has a " + describe(schema, value) + " value, not the bytes "
-                + "AvroEventRouter writes: only outbox rows (routed by the SMT) and Debezium's heartbeats are written. A table that is "
-                + "not an outbox is captured (table.include.list, outbox.tables), or a transform before the outbox SMT changed the records.");
+                + "AvroEventRouter writes: only outbox rows (routed by the SMT) and Debezium's heartbeats are written. " + cause(schema));
+    }
+
+    /** What most likely produced a record that is neither an outbox row nor a heartbeat, from its schema's name. */
+    private static String cause(Schema schema) {
+        String name = schema == null || schema.name() == null ? "" : schema.name();
+        if (name.endsWith(".MessageValue")) {
+            return "It is a logical decoding message (pg_logical_emit_message): set message.prefix.exclude.list=.* on the connector.";
+        }
+        if (name.endsWith(".TransactionMetadataValue")) {
+            return "It is Debezium's transaction metadata: set provide.transaction.metadata=false on the connector.";
+        }
+        return "A table that is not an outbox is captured (table.include.list, outbox.tables), or a transform before the outbox SMT "
+                + "changed the records.";
     }
 
     @Override

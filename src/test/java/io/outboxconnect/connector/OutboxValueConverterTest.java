@@ -51,6 +51,15 @@ class OutboxValueConverterTest {
     }
 
     @Test
+    void theHeartbeatSchemaIsDebeziumsOwn() {
+        Schema debeziums = io.debezium.schema.SchemaFactory.get().heartbeatValueSchema(io.debezium.schema.SchemaNameAdjuster.NO_OP);
+
+        byte[] json = converter.fromConnectData("__debezium-heartbeat.outbox", debeziums, new Struct(debeziums).put("ts_ms", 5L));
+
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"ts_ms\":5}");
+    }
+
+    @Test
     void aHeartbeatFieldOfAnotherKindIsRefusedNotWrittenAsInvalidJson() {
         Schema schema = SchemaBuilder.struct().name(OutboxValueConverter.HEARTBEAT_VALUE_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
                 .field("note", Schema.OPTIONAL_STRING_SCHEMA).field("ratio", Schema.FLOAT64_SCHEMA).build();
@@ -76,6 +85,18 @@ class OutboxValueConverterTest {
                 .hasMessageContaining("STRING");
         assertThatThrownBy(() -> converter.fromConnectData("t", null, Map.of("a", 1))).isInstanceOf(DataException.class)
                 .hasMessageContaining("schemaless");
+    }
+
+    @Test
+    void aLogicalMessageOrTransactionMetadataIsRefusedNamingTheKeyThatSkipsIt() {
+        Schema message = SchemaBuilder.struct().name("outbox.message.MessageValue").field("op", Schema.STRING_SCHEMA).build();
+        Schema transaction = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
+                .field("status", Schema.STRING_SCHEMA).build();
+
+        assertThatThrownBy(() -> converter.fromConnectData("outbox.message", message, new Struct(message).put("op", "m")))
+                .isInstanceOf(DataException.class).hasMessageContaining("message.prefix.exclude.list");
+        assertThatThrownBy(() -> converter.fromConnectData("outbox.transaction", transaction, new Struct(transaction).put("status", "END")))
+                .isInstanceOf(DataException.class).hasMessageContaining("provide.transaction.metadata=false");
     }
 
     @Test

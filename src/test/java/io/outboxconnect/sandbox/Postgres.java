@@ -141,7 +141,8 @@ public final class Postgres implements AutoCloseable {
     private static Optional<ProcessHandle> postmaster(Path dataDir) {
         long pid = postmasterPid(dataDir);
         String dir = dataDir.toAbsolutePath().toString();
-        return ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(line -> line.contains(dir)).orElse(false));
+        // a live pid whose command line cannot be read counts as the postmaster: its data directory is never deleted under it
+        return ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(line -> line.contains(dir)).orElse(true));
     }
 
     /** The pid in the data directory's {@code postmaster.pid}; 0 when there is none. */

@@ -147,9 +147,10 @@ final class SandboxFiles {
         if (pid <= 1) {
             throw new IllegalArgumentException("No process to watch: pid " + pid); // kill 0 would signal the whole process group
         }
-        // a zombie counts as gone: the postmaster's parent is init, which may reap it late
+        // a zombie counts as gone: the postmaster's parent is init, which may reap it late. The state is the field after the
+        // command name in /proc/<pid>/stat (Linux, like the sandbox's binaries; no ps needed, and the name may hold spaces)
         String script = """
-                running() { state=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${state#Z}" = "$state" ]; }
+                running() { stat=$(cat "/proc/$1/stat" 2>/dev/null) && state=${stat##*) } && [ "${state#Z}" = "$state" ]; }
                 while running "$1"; do
                   running "$2" || exit 0
                   sleep 1
