@@ -1,11 +1,9 @@
 package io.outboxconnect.connector;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
@@ -13,11 +11,14 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.storage.Converter;
 
+import io.outboxconnect.transforms.StructJson;
+
 /**
  * The value converter of an outbox connector: the bytes {@code AvroEventRouter} wrote (the
  * Confluent wire format, or a dead letter's original value) pass unchanged, as with Kafka's
  * {@code ByteArrayConverter} (which is in Connect's runtime, not its API), and Debezium's
- * heartbeat records are written as JSON ({@code {"ts_ms":…}}).
+ * heartbeat records are written as JSON ({@code {"ts_ms":…}}, by {@link StructJson}, as dead
+ * letters are).
  *
  * <p>Heartbeats must be written, not dropped: Connect commits a source offset only with a record
  * it writes (a record a transform drops commits nothing, on an exactly-once worker as on an
@@ -44,7 +45,7 @@ public class OutboxValueConverter implements Converter, Versioned {
     @Override
     public byte[] fromConnectData(String topic, Schema schema, Object value) {
         if (value instanceof Struct struct && HEARTBEAT_VALUE_SCHEMA.equals(struct.schema().name())) {
-            return json(topic, struct).getBytes(StandardCharsets.UTF_8);
+            return StructJson.utf8(struct);
         }
         if (value == null || value instanceof byte[]) {
             return (byte[]) value;
@@ -84,46 +85,6 @@ public class OutboxValueConverter implements Converter, Versioned {
     @Override
     public String version() {
         return OutboxConnectorTask.VERSION;
-    }
-
-    /** A heartbeat as a JSON object of its fields (Debezium's has one, {@code ts_ms}); a field of another kind is refused. */
-    private static String json(String topic, Struct heartbeat) {
-        StringBuilder out = new StringBuilder("{");
-        for (Field field : heartbeat.schema().fields()) {
-            Object v = heartbeat.get(field);
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            quote(out, field.name()).append(':');
-            if (v == null || v instanceof Boolean || v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long) {
-                out.append(v);
-            }
-            else if (v instanceof String s) {
-                quote(out, s);
-            }
-            else {
-                throw new DataException("The heartbeat record for topic " + topic + " has a field " + field.name() + " of type "
-                        + field.schema().type() + ", which this converter does not write (Debezium's heartbeats hold ts_ms only)");
-            }
-        }
-        return out.append('}').toString();
-    }
-
-    private static StringBuilder quote(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            }
-            else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-            else {
-                out.append(c);
-            }
-        }
-        return out.append('"');
     }
 
     private static String describe(Schema schema, Object value) {

@@ -3,29 +3,18 @@ package io.outboxconnect.transforms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.util.Base64;
-import java.util.Date;
-import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Headers;
-
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.outboxconnect.avro.AggregateMappingException;
 
 /**
  * The dead-letter record of an outbox row: the whole row as a JSON object (every column, under its
  * own name, nothing dropped: JSON columns as their original text, bytes as base64, decimals exact,
- * Connect timestamps as ISO-8601), readable without the registry, with the reason in headers;
+ * Connect timestamps as ISO-8601: {@link StructJson}), readable without the registry, with the reason in headers;
  * gzipped, and marked so in a header, when it is over {@code errors.dlq.max.bytes}.
  */
 public final class DeadLetters {
@@ -45,8 +34,6 @@ public final class DeadLetters {
     public static final String CONTENT_ENCODING = HEADER_PREFIX + "content.encoding";
     public static final String GZIP = "gzip";
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     private DeadLetters() {
     }
 
@@ -61,7 +48,7 @@ public final class DeadLetters {
 
     /** The row as a dead letter's value: its UTF-8 JSON, or that gzipped when it is over {@code maxBytes}. */
     static Value value(Struct row, int maxBytes) {
-        byte[] json = rowJson(row);
+        byte[] json = StructJson.utf8(row);
         if (json.length <= maxBytes) {
             return new Value(json, false, json.length);
         }
@@ -98,83 +85,6 @@ public final class DeadLetters {
     private static void addIfPresent(Headers headers, String key, String value) {
         if (value != null) {
             headers.addString(key, value);
-        }
-    }
-
-    /** The row as UTF-8 JSON. */
-    private static byte[] rowJson(Struct row) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            write(json, row);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static void write(JsonGenerator json, Object value) throws IOException {
-        if (value == null) {
-            json.writeNull();
-        }
-        else if (value instanceof Struct struct) {
-            json.writeStartObject();
-            for (Field field : struct.schema().fields()) {
-                json.writeFieldName(field.name());
-                write(json, struct.get(field));
-            }
-            json.writeEndObject();
-        }
-        else if (value instanceof String text) {
-            json.writeString(text);
-        }
-        else if (value instanceof Boolean bool) {
-            json.writeBoolean(bool);
-        }
-        else if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
-            json.writeNumber(((Number) value).longValue());
-        }
-        else if (value instanceof Float || value instanceof Double) {
-            double d = ((Number) value).doubleValue();
-            if (Double.isFinite(d)) {
-                json.writeNumber(d);
-            }
-            else {
-                json.writeString(Double.toString(d));
-            }
-        }
-        else if (value instanceof BigDecimal decimal) {
-            json.writeString(decimal.toPlainString());
-        }
-        else if (value instanceof byte[] bytes) {
-            json.writeString(Base64.getEncoder().encodeToString(bytes));
-        }
-        else if (value instanceof ByteBuffer buffer) {
-            ByteBuffer copy = buffer.duplicate();
-            byte[] bytes = new byte[copy.remaining()];
-            copy.get(bytes);
-            json.writeString(Base64.getEncoder().encodeToString(bytes));
-        }
-        else if (value instanceof Date date) {
-            json.writeString(date.toInstant().toString());
-        }
-        else if (value instanceof List<?> list) {
-            json.writeStartArray();
-            for (Object element : list) {
-                write(json, element);
-            }
-            json.writeEndArray();
-        }
-        else if (value instanceof Map<?, ?> map) {
-            json.writeStartObject();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                json.writeFieldName(String.valueOf(entry.getKey()));
-                write(json, entry.getValue());
-            }
-            json.writeEndObject();
-        }
-        else {
-            json.writeString(value.toString());
         }
     }
 }
